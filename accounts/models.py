@@ -1,0 +1,51 @@
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    """The three kinds of user; each is a Django group of the same name."""
+
+    PROVINCE_STAFF = "province_staff", _("Department of Justice staff")
+    DISTRICT_OFFICER = "district_officer", _("District officer")
+    LEADERSHIP = "leadership", _("Leadership")
+
+
+class User(AbstractUser):
+    unit = models.ForeignKey(
+        "network.AdminUnit",
+        verbose_name=_("acts for unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+        help_text=_(
+            "The district a district officer acts for. Empty for province-wide staff and "
+            "leadership."
+        ),
+    )
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    @cached_property
+    def role_names(self) -> frozenset[str]:
+        # groups.all() reuses a prefetch (admin change list) instead of a query per row.
+        return frozenset(group.name for group in self.groups.all())
+
+    def has_role(self, role: Role) -> bool:
+        return role.value in self.role_names
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [str(role.label) for role in Role if role.value in self.role_names]
+
+    def clean(self):
+        super().clean()
+        if self.unit_id and self.unit.level == "commune":
+            raise ValidationError(
+                {"unit": _("An account acts for a province or a district, not a commune.")}
+            )

@@ -1,0 +1,77 @@
+"""Which model permissions each role's group holds.
+
+The groups are created by a data migration (accounts 0002) and brought up to date by
+later migrations that add models, all through ``sync_role_groups``.
+"""
+
+from .models import Role
+
+ALL = ("add", "change", "delete", "view")
+VIEW = ("view",)
+
+_REGISTRY = {
+    "network": {"adminunit", "mediationteam", "mediator", "trainer"},
+    "plans": {"plan", "taskgroup", "task", "agency", "taskagency", "milestone"},
+    "targets": {"target"},
+}
+
+ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
+    Role.PROVINCE_STAFF: {
+        "network": dict.fromkeys(_REGISTRY["network"], ALL),
+        "plans": dict.fromkeys(_REGISTRY["plans"], ALL),
+        "targets": dict.fromkeys(_REGISTRY["targets"], ALL),
+        "accounts": {"user": VIEW},
+    },
+    Role.DISTRICT_OFFICER: {
+        "network": {
+            "adminunit": VIEW,
+            "mediationteam": ALL,
+            "mediator": ALL,
+            "trainer": ALL,
+        },
+        "plans": dict.fromkeys(_REGISTRY["plans"], VIEW),
+        "targets": {"target": VIEW},
+    },
+    Role.LEADERSHIP: {
+        "network": {"adminunit": VIEW},
+        "plans": dict.fromkeys(_REGISTRY["plans"], VIEW),
+        "targets": {"target": VIEW},
+    },
+}
+
+
+def permission_codenames(role: str) -> set[tuple[str, str]]:
+    """(app_label, codename) pairs the role's group should hold."""
+    return {
+        (app_label, f"{action}_{model}")
+        for app_label, models in ROLE_PERMISSIONS[role].items()
+        for model, actions in models.items()
+        for action in actions
+    }
+
+
+def sync_role_groups(apps, schema_editor=None):
+    """Create the three groups and set exactly their permissions (idempotent)."""
+    from django.contrib.auth.management import create_permissions
+
+    # Permissions are normally created after all migrations; create them now so
+    # the groups can hold them on a fresh database.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role in Role:
+        group, _ = Group.objects.get_or_create(name=role.value)
+        wanted = permission_codenames(role)
+        perms = [
+            perm
+            for perm in Permission.objects.select_related("content_type")
+            if (perm.content_type.app_label, perm.codename) in wanted
+        ]
+        missing = wanted - {(p.content_type.app_label, p.codename) for p in perms}
+        if missing:
+            raise RuntimeError(f"Permissions missing for {role.value}: {sorted(missing)}")
+        group.permissions.set(perms)

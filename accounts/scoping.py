@@ -1,0 +1,55 @@
+"""Which administrative units a user may read and write: one helper for every view.
+
+Province staff and leadership see the whole province; a district officer sees its
+district and the district's communes; anyone else sees nothing. The admin, the
+exports, the imports and the report pages all ask this module.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from network.models import AdminUnit
+
+from .models import Role
+
+
+@dataclass(frozen=True)
+class Scope:
+    unrestricted: bool
+    unit: AdminUnit | None = None
+
+    def units(self) -> QuerySet[AdminUnit]:
+        if self.unrestricted:
+            return AdminUnit.objects.all()
+        if self.unit is None:
+            return AdminUnit.objects.none()
+        return AdminUnit.objects.within(self.unit)
+
+    def filter(self, queryset: QuerySet, unit_path: str) -> QuerySet:
+        """Rows of ``queryset`` whose unit (reached by ``unit_path``) lies in the scope."""
+        if self.unrestricted:
+            return queryset
+        if self.unit is None:
+            return queryset.none()
+        return queryset.filter(**{f"{unit_path}__in": self.units()})
+
+    def contains(self, unit: AdminUnit | None) -> bool:
+        if self.unrestricted:
+            return True
+        if self.unit is None or unit is None:
+            return False
+        return unit.pk == self.unit.pk or (
+            unit.parent_id is not None
+            and (unit.parent_id == self.unit.pk or unit.parent.parent_id == self.unit.pk)
+        )
+
+
+def scope_for(user) -> Scope:
+    if not user.is_authenticated or not user.is_active:
+        return Scope(unrestricted=False)
+    if user.is_superuser or user.has_role(Role.PROVINCE_STAFF) or user.has_role(Role.LEADERSHIP):
+        return Scope(unrestricted=True)
+    if user.has_role(Role.DISTRICT_OFFICER):
+        return Scope(unrestricted=False, unit=user.unit)
+    return Scope(unrestricted=False)

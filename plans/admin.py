@@ -1,0 +1,147 @@
+from django.contrib import admin
+from django.db.models import Count, Prefetch
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Agency, Milestone, Plan, Task, TaskAgency, TaskGroup
+
+
+class TaskGroupInline(admin.TabularInline):
+    model = TaskGroup
+    fields = ["number", "title"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Plan)
+class PlanAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "decision", "start_year", "end_year"]
+    search_fields = ["title", "decision"]
+    inlines = [TaskGroupInline]
+
+
+class TaskInline(admin.TabularInline):
+    model = Task
+    fields = ["number", "text", "timeline_kind", "start_year", "end_year"]
+    readonly_fields = fields
+    extra = 0
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TaskGroup)
+class TaskGroupAdmin(SimpleHistoryAdmin):
+    list_display = ["number", "title", "task_count"]
+    list_display_links = ["number", "title"]
+    list_filter = ["plan"]
+    search_fields = ["title"]
+    inlines = [TaskInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(task_count=Count("tasks"))
+
+    @admin.display(description=_("tasks"), ordering="task_count")
+    def task_count(self, group):
+        return group.task_count
+
+
+class AgencyFilter(admin.SimpleListFilter):
+    title = _("agency")
+    parameter_name = "agency"
+
+    def lookups(self, request, model_admin):
+        return [(agency.pk, agency.name) for agency in Agency.objects.all()]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(agency_links__agency_id=self.value()).distinct()
+        return queryset
+
+
+class LeadAgencyFilter(AgencyFilter):
+    title = _("lead agency")
+    parameter_name = "lead"
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(
+                agency_links__agency_id=self.value(), agency_links__role=TaskAgency.Role.LEAD
+            ).distinct()
+        return queryset
+
+
+class TaskAgencyInline(admin.TabularInline):
+    model = TaskAgency
+    fields = ["role", "agency", "role_label", "position"]
+    autocomplete_fields = ["agency"]
+    extra = 1
+    verbose_name = _("lead or partner agency")
+    verbose_name_plural = _("lead and partner agencies")
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    fields = ["year", "label"]
+    extra = 0
+
+
+@admin.register(Task)
+class TaskAdmin(SimpleHistoryAdmin):
+    list_display = ["number", "short_text", "group_number", "lead_list", "partner_list", "timeline"]
+    list_display_links = ["number", "short_text"]
+    list_filter = ["group", "timeline_kind", LeadAgencyFilter, AgencyFilter]
+    search_fields = ["number", "text", "heading"]
+    ordering = ["sort_key"]
+    list_per_page = 50
+    fieldsets = [
+        (None, {"fields": ["group", "number", "heading", "text"]}),
+        (_("Timeline"), {"fields": ["timeline_kind", "start_year", "end_year", "timeline_text"]}),
+    ]
+    inlines = [TaskAgencyInline, MilestoneInline]
+
+    def get_queryset(self, request):
+        links = TaskAgency.objects.select_related("agency").order_by("role", "position")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("group")
+            .prefetch_related(Prefetch("agency_links", queryset=links))
+        )
+
+    @admin.display(description=_("group"), ordering="group__number")
+    def group_number(self, task):
+        return task.group.number
+
+    @admin.display(description=_("lead agencies"))
+    def lead_list(self, task):
+        return "; ".join(agency.name for agency in task.leads)
+
+    @admin.display(description=_("partner agencies"))
+    def partner_list(self, task):
+        return "; ".join(agency.name for agency in task.partners)
+
+    @admin.display(description=_("timeline"), ordering="start_year")
+    def timeline(self, task):
+        return task.timeline_text or f"{task.start_year}–{task.end_year}"
+
+
+@admin.register(Agency)
+class AgencyAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "level", "is_generic", "tasks_link"]
+    list_filter = ["level", "is_generic"]
+    search_fields = ["name", "other_names"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(
+            task_count=Count("task_links__task", distinct=True)
+        )
+
+    @admin.display(description=_("tasks"), ordering="task_count")
+    def tasks_link(self, agency):
+        url = reverse("admin:plans_task_changelist") + f"?agency={agency.pk}"
+        return format_html('<a href="{}">{}</a>', url, agency.task_count)

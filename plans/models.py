@@ -1,0 +1,330 @@
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+_TASK_NUMBER = re.compile(r"^(\d+)(?:\.(\d+))?([a-z]?)$")
+
+
+def task_sort_key(number: str) -> int:
+    """Order task numbers as people read them: 2.3a < 2.3b < 2.4 < 9.2 < 10.1.
+
+    "10.1" sorts after "9.2" and "2.3a" before "2.4", which plain text ordering gets wrong.
+    """
+    match = _TASK_NUMBER.match(number or "")
+    if not match:
+        raise ValueError(f"Not a task number: {number!r}")
+    group, item, letter = match.groups()
+    letter_rank = ord(letter) - ord("a") + 1 if letter else 0
+    return int(group) * 10_000 + int(item or 0) * 100 + letter_rank
+
+
+class PlanManager(models.Manager):
+    def get_by_natural_key(self, decision):
+        return self.get(decision=decision)
+
+
+class Plan(models.Model):
+    title = models.CharField(_("title"), max_length=300)
+    decision = models.CharField(
+        _("implements decision"), max_length=40, unique=True, help_text=_("e.g. 315/QĐ-TTg")
+    )
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    issued_by = models.CharField(_("issued by"), max_length=200, blank=True)
+    start_year = models.PositiveSmallIntegerField(_("start year"))
+    end_year = models.PositiveSmallIntegerField(_("end year"))
+
+    history = HistoricalRecords()
+    objects = PlanManager()
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_year__gte=F("start_year")), name="plan_years_in_order"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.decision,)
+
+    @property
+    def years(self):
+        return range(self.start_year, self.end_year + 1)
+
+
+class TaskGroupManager(models.Manager):
+    def get_by_natural_key(self, decision, number):
+        return self.get(plan__decision=decision, number=number)
+
+
+class TaskGroup(models.Model):
+    """One of the numbered groups of tasks in section III of the plan."""
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="groups"
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    title = models.TextField(_("title"))
+
+    history = HistoricalRecords()
+    objects = TaskGroupManager()
+
+    class Meta:
+        verbose_name = _("task group")
+        verbose_name_plural = _("task groups")
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="taskgroup_unique_number"),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+    def natural_key(self):
+        return (*self.plan.natural_key(), self.number)
+
+    natural_key.dependencies = ["plans.plan"]
+
+
+class AgencyManager(models.Manager):
+    def get_by_natural_key(self, name):
+        return self.get(name=name)
+
+
+class Agency(models.Model):
+    """A body the plan names as lead or partner, once, with its level qualifier."""
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("province level")
+        DISTRICT = "district", _("each district")
+        COMMUNE = "commune", _("each commune")
+        GRASSROOTS = "grassroots", _("grassroots (village, residential group)")
+        SAME_LEVEL = "same_level", _("same level as the lead")
+        ALL_LEVELS = "all_levels", _("all levels")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    level = models.CharField(_("level"), max_length=12, choices=Level.choices)
+    is_generic = models.BooleanField(
+        _("generic"),
+        default=False,
+        help_text=_('A catch-all such as "các cơ quan, tổ chức có liên quan".'),
+    )
+    other_names = models.TextField(
+        _("other names in the plan"),
+        blank=True,
+        help_text=_("Other wordings the plan uses for this agency, one per line."),
+    )
+
+    history = HistoricalRecords()
+    objects = AgencyManager()
+
+    class Meta:
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        ordering = ["is_generic", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.name,)
+
+
+class TaskManager(models.Manager):
+    def get_by_natural_key(self, decision, number):
+        return self.get(group__plan__decision=decision, number=number)
+
+
+class Task(models.Model):
+    """A numbered item of section III (1, 2.1 … 10.2); 2.3's two bullets are 2.3a and 2.3b."""
+
+    class TimelineKind(models.TextChoices):
+        RANGE = "range", _("year range")
+        ANNUAL = "annual", _("every year")
+        MILESTONES = "milestones", _("milestones")
+
+    group = models.ForeignKey(
+        TaskGroup, verbose_name=_("task group"), on_delete=models.CASCADE, related_name="tasks"
+    )
+    number = models.CharField(_("number"), max_length=8, help_text=_("e.g. 2.1 or 2.3a"))
+    sort_key = models.PositiveIntegerField(_("order"), editable=False, db_index=True)
+    heading = models.TextField(
+        _("heading"), blank=True, help_text=_("The text of the parent item, for 2.3a and 2.3b.")
+    )
+    text = models.TextField(_("text"))
+    agencies = models.ManyToManyField(
+        Agency, through="TaskAgency", verbose_name=_("agencies"), related_name="tasks"
+    )
+    timeline_kind = models.CharField(
+        _("timeline"), max_length=12, choices=TimelineKind.choices, default=TimelineKind.RANGE
+    )
+    start_year = models.PositiveSmallIntegerField(_("start year"))
+    end_year = models.PositiveSmallIntegerField(_("end year"))
+    timeline_text = models.CharField(
+        _("timeline as written"), max_length=200, blank=True, help_text=_("The plan's wording.")
+    )
+
+    history = HistoricalRecords()
+    objects = TaskManager()
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["sort_key"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "number"], name="task_unique_number"),
+            models.CheckConstraint(
+                condition=Q(end_year__gte=F("start_year")), name="task_years_in_order"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.short_text}"
+
+    @property
+    def short_text(self):
+        text = " ".join(self.text.split())
+        return text if len(text) <= 90 else text[:89].rstrip() + "…"
+
+    def natural_key(self):
+        return (*self.group.plan.natural_key(), self.number)
+
+    natural_key.dependencies = ["plans.taskgroup"]
+
+    def save(self, *args, **kwargs):
+        self.sort_key = task_sort_key(self.number)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        errors = {}
+        try:
+            task_sort_key(self.number)
+        except ValueError:
+            errors["number"] = _('A task number looks like "2", "2.1" or "2.3a".')
+        if self.group_id and self.number and not self.number.split(".")[0].startswith(
+            str(self.group.number)
+        ):
+            errors["number"] = _("The task number must start with its group's number.")
+        if self.start_year and self.end_year:
+            if self.end_year < self.start_year:
+                errors["end_year"] = _("The end year cannot be before the start year.")
+            plan = self.group.plan if self.group_id else None
+            if plan and not (plan.start_year <= self.start_year <= self.end_year <= plan.end_year):
+                errors["start_year"] = _("The years must lie within the plan (%(start)d–%(end)d).") % {
+                    "start": plan.start_year,
+                    "end": plan.end_year,
+                }
+        if errors:
+            raise ValidationError(errors)
+
+    def agencies_in_role(self, role):
+        """Agencies of this task in a role, in the plan's order (uses prefetched links)."""
+        return [link.agency for link in self.agency_links.all() if link.role == role]
+
+    @property
+    def leads(self):
+        return self.agencies_in_role(TaskAgency.Role.LEAD)
+
+    @property
+    def partners(self):
+        return self.agencies_in_role(TaskAgency.Role.PARTNER)
+
+
+class TaskAgencyManager(models.Manager):
+    def get_by_natural_key(self, decision, number, agency_name, role):
+        return self.get(
+            task__group__plan__decision=decision,
+            task__number=number,
+            agency__name=agency_name,
+            role=role,
+        )
+
+
+class TaskAgency(models.Model):
+    """An agency's part in a task: lead (chủ trì) or partner (phối hợp)."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", _("lead")
+        PARTNER = "partner", _("partner")
+
+    task = models.ForeignKey(
+        Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="agency_links"
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="task_links"
+    )
+    role = models.CharField(_("role"), max_length=8, choices=Role.choices)
+    role_label = models.CharField(
+        _("role as written"),
+        max_length=60,
+        blank=True,
+        help_text=_('When the plan words the role differently, e.g. "chủ trì tham mưu".'),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    history = HistoricalRecords()
+    objects = TaskAgencyManager()
+
+    class Meta:
+        verbose_name = _("task agency")
+        verbose_name_plural = _("task agencies")
+        ordering = ["task__sort_key", "role", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "agency", "role"], name="taskagency_unique_role"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.task.number}: {self.agency} ({self.get_role_display()})"
+
+    def natural_key(self):
+        return (*self.task.natural_key(), self.agency.name, self.role)
+
+    natural_key.dependencies = ["plans.task", "plans.agency"]
+
+
+class MilestoneManager(models.Manager):
+    def get_by_natural_key(self, decision, number, year, label):
+        return self.get(
+            task__group__plan__decision=decision, task__number=number, year=year, label=label
+        )
+
+
+class Milestone(models.Model):
+    """A dated step of a task with a milestone timeline (10.1: Kiểm tra, Sơ kết, Tổng kết)."""
+
+    task = models.ForeignKey(
+        Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="milestones"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    label = models.CharField(_("label"), max_length=60)
+
+    history = HistoricalRecords()
+    objects = MilestoneManager()
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["task__sort_key", "year", "label"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "year", "label"], name="milestone_unique_per_year"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.label} {self.year}"
+
+    def natural_key(self):
+        return (*self.task.natural_key(), self.year, self.label)
+
+    natural_key.dependencies = ["plans.task"]

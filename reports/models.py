@@ -1,0 +1,1 @@
+# Commune-year figures and yearly reports arrive with the Registry and Yearly reports issues.
