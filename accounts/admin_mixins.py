@@ -1,6 +1,8 @@
 """Admin scoping: a district officer's admin shows and accepts only its own district's rows."""
 
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from network.models import AdminUnit
@@ -19,6 +21,27 @@ class ScopedAdminMixin:
 
     def get_queryset(self, request):
         return scope_for(request.user).filter(super().get_queryset(request), self.model.scope_path)
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # Django redirects to the index when an object is missing; out-of-scope rows
+        # must look exactly like rows that do not exist, and a typed URL gets a 404.
+        raise Http404
+
+    def history_view(self, request, object_id, extra_context=None):
+        # simple-history falls back to the history rows when the object is not in the
+        # queryset; that would show another district's records, so check scope first.
+        self._get_in_scope_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._get_in_scope_or_404(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def _get_in_scope_or_404(self, request, object_id):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        return obj
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)

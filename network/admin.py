@@ -60,7 +60,12 @@ class AdminUnitAdmin(SimpleHistoryAdmin):
     inlines = [ChildUnitInline]
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request).annotate(children_count=Count("children"))
+        queryset = (
+            super()
+            .get_queryset(request)
+            .annotate(children_count=Count("children"))
+            .order_by("code")
+        )
         return queryset.filter(pk__in=scope_for(request.user).units())
 
     @admin.display(description=_("units below"), ordering="children_count")

@@ -137,8 +137,10 @@ class AgencyAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "other_names"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(
-            task_count=Count("task_links__task", distinct=True)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(task_count=Count("task_links__task", distinct=True))
         )
 
     @admin.display(description=_("tasks"), ordering="task_count")

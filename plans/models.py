@@ -189,6 +189,10 @@ class Task(models.Model):
     def __str__(self):
         return f"{self.number}. {self.short_text}"
 
+    def save(self, *args, **kwargs):
+        self.sort_key = task_sort_key(self.number)
+        super().save(*args, **kwargs)
+
     @property
     def short_text(self):
         text = " ".join(self.text.split())
@@ -199,18 +203,16 @@ class Task(models.Model):
 
     natural_key.dependencies = ["plans.taskgroup"]
 
-    def save(self, *args, **kwargs):
-        self.sort_key = task_sort_key(self.number)
-        super().save(*args, **kwargs)
-
     def clean(self):
         errors = {}
         try:
             task_sort_key(self.number)
         except ValueError:
             errors["number"] = _('A task number looks like "2", "2.1" or "2.3a".')
-        if self.group_id and self.number and not self.number.split(".")[0].startswith(
-            str(self.group.number)
+        if (
+            self.group_id
+            and self.number
+            and not self.number.split(".")[0].startswith(str(self.group.number))
         ):
             errors["number"] = _("The task number must start with its group's number.")
         if self.start_year and self.end_year:
@@ -218,7 +220,9 @@ class Task(models.Model):
                 errors["end_year"] = _("The end year cannot be before the start year.")
             plan = self.group.plan if self.group_id else None
             if plan and not (plan.start_year <= self.start_year <= self.end_year <= plan.end_year):
-                errors["start_year"] = _("The years must lie within the plan (%(start)d–%(end)d).") % {
+                errors["start_year"] = _(
+                    "The years must lie within the plan (%(start)d–%(end)d)."
+                ) % {
                     "start": plan.start_year,
                     "end": plan.end_year,
                 }

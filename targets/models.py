@@ -6,7 +6,6 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-
 _SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "==": "="}
 
 
@@ -100,9 +99,7 @@ class Target(models.Model):
     def clean(self):
         if self.comparator == self.Comparator.BETWEEN:
             if self.threshold_upper is None:
-                raise ValidationError(
-                    {"threshold_upper": _('"Between" needs an upper threshold.')}
-                )
+                raise ValidationError({"threshold_upper": _('"Between" needs an upper threshold.')})
             if self.threshold is not None and self.threshold_upper < self.threshold:
                 raise ValidationError(
                     {"threshold_upper": _("The upper threshold cannot be below the threshold.")}
