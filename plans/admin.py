@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db.models import Count, Prefetch
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -50,6 +51,21 @@ class TaskGroupAdmin(SimpleHistoryAdmin):
         return group.task_count
 
 
+class TaskGroupFilter(admin.SimpleListFilter):
+    """Groups by number with a shortened title: the full titles run to several lines."""
+
+    title = _("task group")
+    parameter_name = "group"
+
+    def lookups(self, request, model_admin):
+        return [(group.pk, Truncator(str(group)).chars(48)) for group in TaskGroup.objects.all()]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(group_id=self.value())
+        return queryset
+
+
 class AgencyFilter(admin.SimpleListFilter):
     title = _("agency")
     parameter_name = "agency"
@@ -92,9 +108,9 @@ class MilestoneInline(admin.TabularInline):
 
 @admin.register(Task)
 class TaskAdmin(SimpleHistoryAdmin):
-    list_display = ["number", "short_text", "group_number", "lead_list", "partner_list", "timeline"]
-    list_display_links = ["number", "short_text"]
-    list_filter = ["group", "timeline_kind", LeadAgencyFilter, AgencyFilter]
+    list_display = ["number", "task_text", "group_number", "lead_list", "partner_list", "timeline"]
+    list_display_links = ["number", "task_text"]
+    list_filter = [TaskGroupFilter, "timeline_kind", LeadAgencyFilter, AgencyFilter]
     search_fields = ["number", "text", "heading"]
     ordering = ["sort_key"]
     list_per_page = 50
@@ -112,6 +128,10 @@ class TaskAdmin(SimpleHistoryAdmin):
             .select_related("group")
             .prefetch_related(Prefetch("agency_links", queryset=links))
         )
+
+    @admin.display(description=_("task"))
+    def task_text(self, task):
+        return task.short_text
 
     @admin.display(description=_("group"), ordering="group__number")
     def group_number(self, task):

@@ -1,0 +1,69 @@
+"""Strings of Django's admin and auth that Django's own Vietnamese catalog lacks.
+
+Never imported: ``makemessages`` reads the marked strings so that our catalog
+(locale/vi, which Django merges with its own) translates them, and staff do not meet
+English words such as "Show counts" in the admin.
+"""
+
+from django.utils.translation import gettext_noop, ngettext_lazy
+
+ADMIN = [
+    gettext_noop("Skip to main content"),
+    gettext_noop("Breadcrumbs"),
+    gettext_noop("Sidebar"),
+    gettext_noop("Toggle navigation"),
+    gettext_noop("Filter navigation items"),
+    gettext_noop("Show counts"),
+    gettext_noop("Hide counts"),
+    gettext_noop("Toggle theme (current theme: auto)"),
+    gettext_noop("Toggle theme (current theme: light)"),
+    gettext_noop("Toggle theme (current theme: dark)"),
+    gettext_noop("Select all objects on this page for an action"),
+    gettext_noop("Select this object for an action - {}"),
+    gettext_noop("View selected %(model)s"),
+    gettext_noop("Model name"),
+    gettext_noop("Add link"),
+    gettext_noop("Change or view list link"),
+    gettext_noop("Added:"),
+    gettext_noop("Changed:"),
+    gettext_noop("Deleted:"),
+    gettext_noop("Error:"),
+    gettext_noop("entry"),
+    gettext_noop("Forgotten your login credentials?"),
+    gettext_noop("In case you’ve forgotten, you are:"),
+    gettext_noop("After you’ve created a user, you’ll be able to edit more user options."),
+]
+
+AUTH = [
+    gettext_noop("Set password"),
+    gettext_noop("Set password: %s"),
+    gettext_noop("Reset password"),
+    gettext_noop("Password-based authentication"),
+    gettext_noop("Password-based authentication was disabled."),
+    gettext_noop("Enable password-based authentication"),
+    gettext_noop("Disable password-based authentication"),
+    gettext_noop("Enable password-based authentication for this user by setting a password."),
+    gettext_noop("Enabled"),
+    gettext_noop("Disabled"),
+    gettext_noop("Conflicting form data submitted. Please try again."),
+    gettext_noop("Raw passwords are not stored, so there is no way to see the user’s password."),
+    ngettext_lazy(
+        "This password is too short. It must contain at least %d character.",
+        "This password is too short. It must contain at least %d characters.",
+        "min_length",
+    ),
+]
+
+CORE = [
+    gettext_noop("Forbidden"),
+    gettext_noop("CSRF verification failed. Request aborted."),
+    gettext_noop("That page number is not an integer"),
+    gettext_noop("That page number is less than 1"),
+    gettext_noop("That page contains no results"),
+    gettext_noop("Constraint “%(name)s” is violated."),
+    gettext_noop("“%(value)s” value must be an integer."),
+    gettext_noop("“%(pk)s” is not a valid value."),
+    gettext_noop("Enter a complete value."),
+    gettext_noop("Date out of range"),
+    gettext_noop("Messages"),
+]
