@@ -5,8 +5,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from network.models import AdminUnit
-
 from .scoping import scope_for
 
 
@@ -60,17 +58,15 @@ def scope_related_queryset(user, queryset):
     """Scope a dropdown's queryset when its model carries a unit (units, teams …)."""
     model = queryset.model
     scope = scope_for(user)
-    if model is AdminUnit:
-        return queryset.filter(pk__in=scope.units())
     path = getattr(model, "scope_path", None)
-    if path:
+    if path is not None:
         return scope.filter(queryset, path)
     return queryset
 
 
 def _unit_at(obj, path):
     target = obj
-    for part in path.split("__"):
+    for part in filter(None, path.split("__")):
         target = getattr(target, part, None)
         if target is None:
             return None

@@ -27,12 +27,15 @@ class Scope:
         return AdminUnit.objects.within(self.unit)
 
     def filter(self, queryset: QuerySet, unit_path: str) -> QuerySet:
-        """Rows of ``queryset`` whose unit (reached by ``unit_path``) lies in the scope."""
+        """Rows of ``queryset`` whose unit (reached by ``unit_path``) lies in the scope.
+
+        An empty ``unit_path`` means the rows are units themselves.
+        """
         if self.unrestricted:
             return queryset
         if self.unit is None:
             return queryset.none()
-        return queryset.filter(**{f"{unit_path}__in": self.units()})
+        return queryset.filter(**{f"{unit_path or 'pk'}__in": self.units()})
 
     def contains(self, unit: AdminUnit | None) -> bool:
         if self.unrestricted:

@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin_mixins import ScopedAdminMixin, scope_related_queryset
-from accounts.scoping import scope_for
 
 from .models import AdminUnit, MediationTeam, Mediator, Trainer
 
@@ -45,7 +44,7 @@ class ChildUnitInline(admin.TabularInline):
 
 
 @admin.register(AdminUnit)
-class AdminUnitAdmin(SimpleHistoryAdmin):
+class AdminUnitAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["code", "name", "kind", "level", "parent", "children_link", "valid_to"]
     list_display_links = ["code", "name"]
     list_filter = ["level", "kind", ParentUnitFilter]
@@ -60,13 +59,8 @@ class AdminUnitAdmin(SimpleHistoryAdmin):
     inlines = [ChildUnitInline]
 
     def get_queryset(self, request):
-        queryset = (
-            super()
-            .get_queryset(request)
-            .annotate(children_count=Count("children"))
-            .order_by("code")
-        )
-        return queryset.filter(pk__in=scope_for(request.user).units())
+        queryset = super().get_queryset(request).annotate(children_count=Count("children"))
+        return queryset.order_by("code")
 
     @admin.display(description=_("units below"), ordering="children_count")
     def children_link(self, unit):

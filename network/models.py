@@ -77,6 +77,7 @@ class AdminUnit(models.Model):
 
     history = HistoricalRecords(m2m_fields=[successors])
     objects = AdminUnitQuerySet.as_manager()
+    scope_path = ""  # a unit is its own scope (see accounts.scoping)
 
     class Meta:
         verbose_name = _("administrative unit")

@@ -144,3 +144,12 @@ def test_a_district_officer_reads_but_cannot_edit_the_plan(client, officer_a):
     assert client.get(admin_url(Task, "change", task.pk)).status_code == 200
     response = client.post(admin_url(Task, "change", task.pk), {"text": "Sửa"})
     assert response.status_code == 403
+
+
+def test_a_district_officer_sees_only_its_own_units(client, officer_a, district_a, district_b):
+    client.force_login(officer_a)
+    response = client.get(admin_url(AdminUnit, "changelist"))
+    listed = {unit.code for unit in response.context["cl"].result_list}
+    assert listed == set(AdminUnit.objects.within(district_a).values_list("code", flat=True))
+    assert client.get(admin_url(AdminUnit, "change", district_b.pk)).status_code == 404
+    assert client.get(admin_url(AdminUnit, "change", district_a.pk)).status_code == 200
