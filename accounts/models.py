@@ -31,6 +31,10 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
+    def get_full_name(self):
+        # Vietnamese names put the family name first: "Nguyễn Thị" + "Hoa".
+        return f"{self.last_name} {self.first_name}".strip()
+
     @cached_property
     def role_names(self) -> frozenset[str]:
         # groups.all() reuses a prefetch (admin change list) instead of a query per row.

@@ -81,3 +81,8 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client):
         response = client.get(reverse(name))
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
+
+
+def test_full_names_put_the_family_name_first(province_staff):
+    province_staff.first_name, province_staff.last_name = "Hoa", "Nguyễn Thị"
+    assert province_staff.get_full_name() == "Nguyễn Thị Hoa"
