@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
@@ -121,13 +121,7 @@ class TaskAdmin(SimpleHistoryAdmin):
     inlines = [TaskAgencyInline, MilestoneInline]
 
     def get_queryset(self, request):
-        links = TaskAgency.objects.select_related("agency").order_by("role", "position")
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("group")
-            .prefetch_related(Prefetch("agency_links", queryset=links))
-        )
+        return super().get_queryset(request).select_related("group").with_agencies()
 
     @admin.display(description=_("task"))
     def task_text(self, task):

@@ -138,7 +138,12 @@ class Agency(models.Model):
         return (self.name,)
 
 
-class TaskManager(models.Manager):
+class TaskQuerySet(models.QuerySet):
+    def with_agencies(self):
+        """Prefetch the agencies in the plan's order (leads, then partners) and milestones."""
+        links = TaskAgency.objects.select_related("agency").order_by("role", "position")
+        return self.prefetch_related(models.Prefetch("agency_links", queryset=links), "milestones")
+
     def get_by_natural_key(self, decision, number):
         return self.get(group__plan__decision=decision, number=number)
 
@@ -173,7 +178,7 @@ class Task(models.Model):
     )
 
     history = HistoricalRecords()
-    objects = TaskManager()
+    objects = TaskQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("task")

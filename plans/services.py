@@ -3,14 +3,14 @@ needs the plan outside the ORM."""
 
 from django.db.models import Prefetch
 
-from .models import Plan, Task, TaskAgency, TaskGroup
+from .models import Plan, Task, TaskGroup
 
 
 def plan_as_dict(plan: Plan) -> dict:
     """The plan in the shape of DESIGN §5; every key is always present."""
-    links = TaskAgency.objects.select_related("agency").order_by("role", "position")
-    tasks = Task.objects.prefetch_related(Prefetch("agency_links", queryset=links), "milestones")
-    groups = TaskGroup.objects.filter(plan=plan).prefetch_related(Prefetch("tasks", queryset=tasks))
+    groups = TaskGroup.objects.filter(plan=plan).prefetch_related(
+        Prefetch("tasks", queryset=Task.objects.with_agencies())
+    )
     return {
         "plan": {
             "title": plan.title,
