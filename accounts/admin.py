@@ -1,12 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import User
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
     list_display = ["username", "get_full_name", "roles", "unit", "is_active", "last_login"]
     list_filter = ["groups", "is_active", "is_staff", "unit"]
     search_fields = ["username", "first_name", "last_name", "email", "unit__name"]
