@@ -1,4 +1,5 @@
-"""Strings of Django's admin and auth that Django's own Vietnamese catalog lacks.
+"""Strings of Django's admin and auth, and of django-simple-history's pages, that their own
+Vietnamese catalogs lack (or, for "History", word misleadingly).
 
 Never imported: ``makemessages`` reads the marked strings so that our catalog
 (locale/vi, which Django merges with its own) translates them, and staff do not meet
@@ -28,7 +29,7 @@ ADMIN = [
     gettext_noop("Changed:"),
     gettext_noop("Deleted:"),
     gettext_noop("Error:"),
-    gettext_noop("entry"),
+    ngettext_lazy("entry", "entries", "counter"),
     gettext_noop("Forgotten your login credentials?"),
     gettext_noop("In case you’ve forgotten, you are:"),
     gettext_noop("After you’ve created a user, you’ll be able to edit more user options."),
@@ -52,6 +53,29 @@ AUTH = [
         "This password is too short. It must contain at least %d characters.",
         "min_length",
     ),
+]
+
+HISTORY = [
+    gettext_noop("History"),
+    gettext_noop("Changed by"),
+    gettext_noop("Change reason"),
+    gettext_noop("Changes"),
+    gettext_noop("This object doesn't have a change history."),
+    gettext_noop("Change history: %s"),
+    gettext_noop("View history: %s"),
+    gettext_noop("Revert %s"),
+    gettext_noop("View %s"),
+    gettext_noop("Revert %(verbose_name)s"),
+    gettext_noop("View %(verbose_name)s"),
+    gettext_noop("Created"),
+    gettext_noop("Changed"),
+    gettext_noop("Deleted"),
+    gettext_noop("You may edit it again below"),
+    gettext_noop(
+        "Choose a date from the list below to revert to a previous version of this object."
+    ),
+    gettext_noop("Press the 'Revert' button below to revert to this version of the object."),
+    gettext_noop("Press the 'Change History' button below to edit the history."),
 ]
 
 CORE = [
