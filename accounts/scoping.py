@@ -42,10 +42,7 @@ class Scope:
             return True
         if self.unit is None or unit is None:
             return False
-        return unit.pk == self.unit.pk or (
-            unit.parent_id is not None
-            and (unit.parent_id == self.unit.pk or unit.parent.parent_id == self.unit.pk)
-        )
+        return self.units().filter(pk=unit.pk).exists()
 
 
 def scope_for(user) -> Scope:
