@@ -1,7 +1,7 @@
 """Which model permissions each role's group holds.
 
-The groups are created by a data migration (accounts 0002) and brought up to date by
-later migrations that add models, all through ``sync_role_groups``.
+The groups are created by a data migration (accounts 0003) and brought up to date by
+later migrations that add models (accounts 0005 …), all through ``sync_role_groups``.
 """
 
 from .models import Role
@@ -10,7 +10,21 @@ ALL = ("add", "change", "delete", "view")
 VIEW = ("view",)
 
 _REGISTRY = {
-    "network": {"adminunit", "mediationteam", "mediator", "trainer"},
+    "network": {
+        "adminunit",
+        "mediationteam",
+        "mediator",
+        "trainer",
+        "legalsupport",
+        "training",
+        "trainerattendance",
+        "mediatorattendance",
+        "officialattendance",
+        "material",
+        "pilotcommune",
+        "modelcommune",
+    },
+    "reports": {"communeyear"},
     "plans": {"plan", "taskgroup", "task", "agency", "taskagency", "milestone"},
     "targets": {"target"},
 }
@@ -20,20 +34,31 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
         "network": dict.fromkeys(_REGISTRY["network"], ALL),
         "plans": dict.fromkeys(_REGISTRY["plans"], ALL),
         "targets": dict.fromkeys(_REGISTRY["targets"], ALL),
+        "reports": {"communeyear": ALL},
         "accounts": {"user": VIEW},
     },
     Role.DISTRICT_OFFICER: {
         "network": {
+            **dict.fromkeys(_REGISTRY["network"], ALL),
+            # The province designates pilot and model communes; districts read them.
             "adminunit": VIEW,
-            "mediationteam": ALL,
-            "mediator": ALL,
-            "trainer": ALL,
+            "pilotcommune": VIEW,
+            "modelcommune": VIEW,
         },
+        "reports": {"communeyear": VIEW},
         "plans": dict.fromkeys(_REGISTRY["plans"], VIEW),
         "targets": {"target": VIEW},
     },
     Role.LEADERSHIP: {
-        "network": {"adminunit": VIEW},
+        # Aggregates only: no mediator, attendance or supporter rows (Decree 13/2023).
+        "network": {
+            "adminunit": VIEW,
+            "training": VIEW,
+            "material": VIEW,
+            "pilotcommune": VIEW,
+            "modelcommune": VIEW,
+        },
+        "reports": {"communeyear": VIEW},
         "plans": dict.fromkeys(_REGISTRY["plans"], VIEW),
         "targets": {"target": VIEW},
     },
@@ -65,7 +90,12 @@ def sync_role_groups(apps, schema_editor=None):
     Permission = apps.get_model("auth", "Permission")
     for role in Role:
         group, _ = Group.objects.get_or_create(name=role.value)
-        wanted = permission_codenames(role)
+        # An early migration runs before later models exist: grant what exists now.
+        wanted = {
+            (app_label, codename)
+            for app_label, codename in permission_codenames(role)
+            if _model_exists(apps, app_label, codename.split("_", 1)[1])
+        }
         perms = [
             perm
             for perm in Permission.objects.select_related("content_type")
@@ -75,3 +105,11 @@ def sync_role_groups(apps, schema_editor=None):
         if missing:
             raise RuntimeError(f"Permissions missing for {role.value}: {sorted(missing)}")
         group.permissions.set(perms)
+
+
+def _model_exists(apps, app_label, model_name):
+    try:
+        apps.get_model(app_label, model_name)
+    except LookupError:
+        return False
+    return True

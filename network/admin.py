@@ -1,13 +1,47 @@
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin_mixins import ScopedAdminMixin, scope_related_queryset
 
-from .models import AdminUnit, MediationTeam, Mediator, Trainer
+from .models import (
+    AdminUnit,
+    LegalSupport,
+    Material,
+    MediationTeam,
+    Mediator,
+    MediatorAttendance,
+    ModelCommune,
+    OfficialAttendance,
+    PilotCommune,
+    Trainer,
+    TrainerAttendance,
+    Training,
+)
+
+
+def district_filter(path):
+    """A list filter by district along ``path``, offering only districts in the user's scope."""
+
+    class DistrictFilter(admin.SimpleListFilter):
+        title = _("district")
+        parameter_name = "district"
+
+        def lookups(self, request, model_admin):
+            districts = scope_related_queryset(request.user, AdminUnit.objects.districts())
+            return [(unit.pk, unit.name) for unit in districts]
+
+        def queryset(self, request, queryset):
+            if self.value():
+                return queryset.filter(**{path: self.value()})
+            return queryset
+
+    return DistrictFilter
 
 
 class ParentUnitFilter(admin.SimpleListFilter):
@@ -48,7 +82,7 @@ class AdminUnitAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["code", "name", "kind", "level", "parent", "children_link", "valid_to"]
     list_display_links = ["code", "name"]
     list_filter = ["level", "kind", ParentUnitFilter]
-    search_fields = ["code", "name"]
+    search_fields = ["code", "name__unaccent"]
     autocomplete_fields = ["parent", "successors"]
     list_select_related = ["parent"]
     list_per_page = 50
@@ -70,29 +104,215 @@ class AdminUnitAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         return format_html('<a href="{}">{} {}</a>', url, unit.children_count, _("units"))
 
 
+class CompositionFilter(admin.SimpleListFilter):
+    title = _("composition required by the Law")
+    parameter_name = "composition"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("incomplete", _("Incomplete composition")),
+            ("complete", _("Complete composition")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "incomplete":
+            return queryset.incomplete()
+        if self.value() == "complete":
+            return queryset.compliant()
+        return queryset
+
+
+class ActiveFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "active"
+    end_field = "left_on"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("active")), ("no", _("no longer active"))]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        ended = {f"{self.end_field}__lte": today}
+        if self.value() == "yes":
+            return queryset.exclude(**ended)
+        if self.value() == "no":
+            return queryset.filter(**ended)
+        return queryset
+
+
+class DissolvedFilter(ActiveFilter):
+    end_field = "dissolved_on"
+
+
+class MediatorInline(admin.TabularInline):
+    model = Mediator
+    fields = ["full_name", "sex", "birth_year", "ethnicity", "role", "recognised_on", "left_on"]
+    extra = 0
+    show_change_link = True
+
+
+class LegalSupportInline(admin.TabularInline):
+    model = LegalSupport
+    fields = ["kind", "supporter_name", "start_on", "end_on"]
+    extra = 0
+
+
 @admin.register(MediationTeam)
 class MediationTeamAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
-    list_display = ["name", "commune", "ethnic_minority_area", "established_on", "dissolved_on"]
-    list_filter = ["ethnic_minority_area", "commune__parent"]
-    search_fields = ["name", "commune__name", "commune__code"]
+    list_display = [
+        "name",
+        "commune",
+        "ethnic_minority_area",
+        "mediator_count",
+        "composition",
+        "dissolved_on",
+    ]
+    list_filter = [
+        CompositionFilter,
+        "ethnic_minority_area",
+        district_filter("commune__parent"),
+        DissolvedFilter,
+    ]
+    search_fields = ["name__unaccent", "commune__name__unaccent", "commune__code"]
     autocomplete_fields = ["commune"]
     list_select_related = ["commune"]
+    inlines = [MediatorInline, LegalSupportInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_composition(timezone.localdate())
+
+    @admin.display(description=_("active mediators"), ordering="mediator_count")
+    def mediator_count(self, team):
+        return team.mediator_count
+
+    @admin.display(description=_("composition"), ordering="is_compliant")
+    def composition(self, team):
+        gaps = team.composition_gaps()
+        if not gaps:
+            return _("complete")
+        return _("incomplete: %(gaps)s") % {"gaps": "; ".join(str(gap) for gap in gaps)}
 
 
 @admin.register(Mediator)
 class MediatorAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
-    list_display = ["full_name", "team", "role", "sex", "recognised_on", "left_on"]
-    list_filter = ["role", "sex", "team__commune__parent"]
-    search_fields = ["full_name", "team__name", "team__commune__name"]
+    list_display = [
+        "full_name",
+        "team",
+        "role",
+        "sex",
+        "ethnicity",
+        "recognised_on",
+        "training",
+        "left_on",
+    ]
+    list_filter = [
+        ActiveFilter,
+        "role",
+        "sex",
+        district_filter("team__commune__parent"),
+    ]
+    search_fields = ["full_name__unaccent", "team__name__unaccent", "team__commune__name__unaccent"]
     autocomplete_fields = ["team"]
     list_select_related = ["team__commune"]
     date_hierarchy = "recognised_on"
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_first_training()
+
+    @admin.display(description=_("training within 6 months"))
+    def training(self, mediator):
+        return mediator.training_status(timezone.localdate()).label
+
 
 @admin.register(Trainer)
 class TrainerAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
-    list_display = ["full_name", "level", "unit", "agency", "active_from", "active_to"]
-    list_filter = ["level", "unit"]
-    search_fields = ["full_name", "agency", "unit__name"]
+    list_display = [
+        "full_name",
+        "level",
+        "unit",
+        "agency",
+        "active_from",
+        "active_to",
+        "materials_received_on",
+    ]
+    list_filter = ["level", district_filter("unit"), "active_to"]
+    search_fields = ["full_name__unaccent", "agency__unaccent", "unit__name__unaccent"]
     autocomplete_fields = ["unit"]
     list_select_related = ["unit"]
+
+
+class TrainerAttendanceInline(admin.TabularInline):
+    model = TrainerAttendance
+    autocomplete_fields = ["trainer"]
+    extra = 0
+
+
+class MediatorAttendanceInline(admin.TabularInline):
+    model = MediatorAttendance
+    autocomplete_fields = ["mediator"]
+    extra = 0
+
+
+class OfficialAttendanceInline(admin.TabularInline):
+    model = OfficialAttendance
+    fields = ["full_name", "position", "commune"]
+    autocomplete_fields = ["commune"]
+    extra = 0
+
+
+@admin.register(Training)
+class TrainingAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["title", "held_on", "organiser", "level", "audience", "programme", "attendees"]
+    list_filter = ["level", "audience", "programme", district_filter("organiser")]
+    search_fields = ["title__unaccent", "organiser__name__unaccent", "place__unaccent"]
+    autocomplete_fields = ["organiser"]
+    list_select_related = ["organiser"]
+    date_hierarchy = "held_on"
+    inlines = [TrainerAttendanceInline, MediatorAttendanceInline, OfficialAttendanceInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                trainer_total=Count("trainers", distinct=True),
+                mediator_total=Count("mediators", distinct=True),
+                official_total=Count("officials", distinct=True),
+            )
+        )
+
+    @admin.display(description=_("attendees"))
+    def attendees(self, training):
+        return training.trainer_total + training.mediator_total + training.official_total
+
+
+@admin.register(Material)
+class MaterialAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_display = ["title", "kind", "publisher", "published_on", "link"]
+    list_filter = ["kind", "published_on"]
+    search_fields = ["title__unaccent"]
+    autocomplete_fields = ["publisher"]
+    list_select_related = ["publisher"]
+
+
+@admin.register(PilotCommune)
+class PilotCommuneAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["commune", "district", "start_year", "end_year", "decision"]
+    list_filter = [district_filter("commune__parent"), "start_year"]
+    search_fields = ["commune__name__unaccent", "commune__code"]
+    autocomplete_fields = ["commune"]
+    list_select_related = ["commune__parent"]
+
+    @admin.display(description=_("district"), ordering="commune__parent__name")
+    def district(self, pilot):
+        return pilot.commune.parent
+
+
+@admin.register(ModelCommune)
+class ModelCommuneAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["commune", "year", "decision"]
+    list_filter = ["year", district_filter("commune__parent")]
+    search_fields = ["commune__name__unaccent", "commune__code", "decision"]
+    autocomplete_fields = ["commune"]
+    list_select_related = ["commune"]

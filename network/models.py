@@ -5,7 +5,19 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .dates import add_months
 from .units import CODE_WIDTH
+
+MAJORITY_ETHNICITY = "Kinh"
+# The 54 ethnic groups of Viet Nam, as the General Statistics Office names them.
+ETHNICITIES = [
+    "Kinh", "Tày", "Thái", "Mường", "Khmer", "Hoa", "Nùng", "Mông", "Dao", "Gia Rai",
+    "Ê Đê", "Ba Na", "Sán Chay", "Chăm", "Cơ Ho", "Xơ Đăng", "Sán Dìu", "Hrê", "Ra Glai",
+    "Mnông", "Thổ", "Xtiêng", "Khơ mú", "Bru Vân Kiều", "Cơ Tu", "Giáy", "Tà Ôi", "Mạ",
+    "Giẻ Triêng", "Co", "Chơ Ro", "Xinh Mun", "Hà Nhì", "Chu Ru", "Lào", "La Chí", "Kháng",
+    "Phù Lá", "La Hủ", "La Ha", "Pà Thẻn", "Lự", "Ngái", "Chứt", "Lô Lô", "Mảng", "Cơ Lao",
+    "Bố Y", "Cống", "Si La", "Pu Péo", "Rơ Măm", "Brâu", "Ơ Đu",
+]  # fmt: skip
 
 
 class AdminUnitQuerySet(models.QuerySet):
@@ -75,6 +87,13 @@ class AdminUnit(models.Model):
         help_text=_("Units that took over this unit's area after a reorganisation."),
     )
 
+    is_demo = models.BooleanField(
+        _("demo data"),
+        default=False,
+        editable=False,
+        help_text=_("Synthetic units of the national-scale demo; seed_demo --clear removes them."),
+    )
+
     history = HistoricalRecords(m2m_fields=[successors])
     objects = AdminUnitQuerySet.as_manager()
     scope_path = ""  # a unit is its own scope (see accounts.scoping)
@@ -138,6 +157,60 @@ class AdminUnit(models.Model):
         return None
 
 
+def active_on(day, start="recognised_on", end="left_on", prefix=""):
+    """Q for rows active on ``day``: started on or before it and not yet ended."""
+    return Q(**{f"{prefix}{start}__lte": day}) & (
+        Q(**{f"{prefix}{end}__isnull": True}) | Q(**{f"{prefix}{end}__gt": day})
+    )
+
+
+def team_active_on(day, prefix=""):
+    return (
+        Q(**{f"{prefix}established_on__isnull": True}) | Q(**{f"{prefix}established_on__lte": day})
+    ) & (Q(**{f"{prefix}dissolved_on__isnull": True}) | Q(**{f"{prefix}dissolved_on__gt": day}))
+
+
+class MediationTeamQuerySet(models.QuerySet):
+    def active_on(self, day):
+        return self.filter(team_active_on(day))
+
+    def with_composition(self, day):
+        """Annotate each team with its active mediators on ``day`` by what the Law counts.
+
+        One GROUP BY query, whatever the number of teams (Law 35/2013 Art. 12).
+        """
+        active = active_on(day, prefix="mediators__")
+        minority = ~Q(mediators__ethnicity__in=["", MAJORITY_ETHNICITY])
+        queryset = self.annotate(
+            mediator_count=models.Count("mediators", filter=active),
+            leader_count=models.Count(
+                "mediators", filter=active & Q(mediators__role=Mediator.Role.LEADER)
+            ),
+            woman_count=models.Count(
+                "mediators", filter=active & Q(mediators__sex=Mediator.Sex.FEMALE)
+            ),
+            minority_count=models.Count("mediators", filter=active & minority),
+        )
+        return queryset.annotate(
+            is_compliant=models.ExpressionWrapper(~INCOMPLETE, models.BooleanField())
+        )
+
+    def incomplete(self):
+        """Teams short of the Law's composition (after ``with_composition``)."""
+        return self.filter(INCOMPLETE)
+
+    def compliant(self):
+        return self.exclude(INCOMPLETE)
+
+
+INCOMPLETE = (
+    Q(leader_count=0)
+    | Q(mediator_count__lt=3)
+    | Q(woman_count=0)
+    | Q(ethnic_minority_area=True, minority_count=0)
+)
+
+
 class MediationTeam(models.Model):
     """A tổ hòa giải of a thôn or tổ dân phố (Law 35/2013/QH13 Art. 12)."""
 
@@ -158,8 +231,10 @@ class MediationTeam(models.Model):
     )
     established_on = models.DateField(_("established on"), null=True, blank=True)
     dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
 
     history = HistoricalRecords()
+    objects = MediationTeamQuerySet.as_manager()
     scope_path = "commune"  # the unit a row belongs to, for accounts.scoping
 
     class Meta:
@@ -173,6 +248,19 @@ class MediationTeam(models.Model):
     def __str__(self):
         return f"{self.name} ({self.commune})"
 
+    def composition_gaps(self) -> list[str]:
+        """What the team lacks, in words (needs ``with_composition``)."""
+        gaps = []
+        if self.leader_count == 0:
+            gaps.append(_("no team leader"))
+        if self.mediator_count < 3:
+            gaps.append(_("fewer than 3 mediators"))
+        if self.woman_count == 0:
+            gaps.append(_("no woman mediator"))
+        if self.ethnic_minority_area and self.minority_count == 0:
+            gaps.append(_("no ethnic-minority mediator"))
+        return gaps
+
     def clean(self):
         if self.commune_id and self.commune.level != AdminUnit.Level.COMMUNE:
             raise ValidationError({"commune": _("A mediation team belongs to a commune.")})
@@ -180,6 +268,38 @@ class MediationTeam(models.Model):
             raise ValidationError(
                 {"dissolved_on": _("A team cannot be dissolved before it was established.")}
             )
+
+
+class TrainingStatus(models.TextChoices):
+    IN_TIME = "in_time", _("trained in time")
+    LATE = "late", _("trained late")
+    OVERDUE = "overdue", _("overdue, not trained")
+    PENDING = "pending", _("not yet due")
+    LEFT = "left", _("left before the deadline")
+
+
+def training_status(recognised_on, left_on, trained_on, day):
+    """The 6-month rule for a newly recognised mediator, as of ``day``."""
+    deadline = add_months(recognised_on, 6)
+    if trained_on is not None and trained_on <= day:
+        return TrainingStatus.IN_TIME if trained_on <= deadline else TrainingStatus.LATE
+    if left_on is not None and left_on <= min(day, deadline):
+        return TrainingStatus.LEFT
+    return TrainingStatus.OVERDUE if day > deadline else TrainingStatus.PENDING
+
+
+class MediatorQuerySet(models.QuerySet):
+    def active_on(self, day):
+        return self.filter(active_on(day))
+
+    def with_first_training(self):
+        """Annotate ``first_trained_on``: the first training attended since recognition."""
+        return self.annotate(
+            first_trained_on=models.Min(
+                "attendances__training__held_on",
+                filter=Q(attendances__training__held_on__gte=models.F("recognised_on")),
+            )
+        )
 
 
 class Mediator(models.Model):
@@ -202,12 +322,30 @@ class Mediator(models.Model):
     full_name = models.CharField(_("full name"), max_length=120)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
-    ethnicity = models.CharField(_("ethnicity"), max_length=60, blank=True)
+    ethnicity = models.CharField(
+        _("ethnicity"), max_length=30, blank=True, choices=[(e, e) for e in ETHNICITIES]
+    )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
-    recognised_on = models.DateField(_("recognised on"))
+    recognised_on = models.DateField(
+        _("recognised on"), help_text=_("Date of the commune chairman's decision.")
+    )
     left_on = models.DateField(_("left on"), null=True, blank=True)
+    background = models.CharField(
+        _("background"),
+        max_length=200,
+        blank=True,
+        help_text=_("e.g. village head, retired teacher, police officer, jurist."),
+    )
+    material_access_on = models.DateField(
+        _("has the training material set since"),
+        null=True,
+        blank=True,
+        help_text=_("When the mediator could first access the Ministry's material set."),
+    )
+    is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
 
     history = HistoricalRecords()
+    objects = MediatorQuerySet.as_manager()
     scope_path = "team__commune"
 
     class Meta:
@@ -223,6 +361,21 @@ class Mediator(models.Model):
             raise ValidationError(
                 {"left_on": _("A mediator cannot leave before being recognised.")}
             )
+
+    @property
+    def training_deadline(self):
+        """Six calendar months after recognition (target O6b)."""
+        return add_months(self.recognised_on, 6)
+
+    def training_status(self, day, trained_on=None):
+        """In time / late / overdue / pending / left, as of ``day``.
+
+        ``trained_on`` is the first training attended on or after recognition
+        (``Mediator.objects.with_first_training()`` annotates it as ``first_trained_on``).
+        """
+        if trained_on is None:
+            trained_on = getattr(self, "first_trained_on", None)
+        return training_status(self.recognised_on, self.left_on, trained_on, day)
 
 
 class Trainer(models.Model):
@@ -247,6 +400,13 @@ class Trainer(models.Model):
     )
     active_from = models.DateField(_("active from"))
     active_to = models.DateField(_("active to"), null=True, blank=True)
+    materials_received_on = models.DateField(
+        _("given the materials on"),
+        null=True,
+        blank=True,
+        help_text=_("When the trainer received the guidance materials (target O3)."),
+    )
+    is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
 
     history = HistoricalRecords()
     scope_path = "unit"
@@ -269,3 +429,265 @@ class Trainer(models.Model):
             errors["active_to"] = _("The end of activity cannot be before its start.")
         if errors:
             raise ValidationError(errors)
+
+
+class LegalSupport(models.Model):
+    """A legal professional supporting a team (target O5), for a dated period."""
+
+    class Kind(models.TextChoices):
+        LAWYER = "lawyer", _("lawyer")
+        JURIST = "jurist", _("jurist")
+        ASSESSOR = "assessor", _("people's assessor")
+        POLICE = "police", _("police officer")
+        FORMER_JUSTICE = "former_justice", _("former judge, prosecutor or investigator")
+        LEGAL_OFFICIAL = "legal_official", _("official working in law")
+        OTHER = "other", _("other")
+
+    team = models.ForeignKey(
+        MediationTeam,
+        verbose_name=_("mediation team"),
+        on_delete=models.CASCADE,
+        related_name="legal_supports",
+    )
+    kind = models.CharField(_("kind of supporter"), max_length=20, choices=Kind.choices)
+    supporter_name = models.CharField(_("supporter's name"), max_length=120, blank=True)
+    start_on = models.DateField(_("from"))
+    end_on = models.DateField(_("until"), null=True, blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
+
+    history = HistoricalRecords()
+    scope_path = "team__commune"
+
+    class Meta:
+        verbose_name = _("legal support")
+        verbose_name_plural = _("legal supports")
+        ordering = ["team", "start_on"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.supporter_name or self.team}"
+
+    def clean(self):
+        if self.end_on and self.start_on and self.end_on < self.start_on:
+            raise ValidationError({"end_on": _("The end cannot be before the start.")})
+
+
+class Training(models.Model):
+    """A training course (lớp tập huấn) with its attendance."""
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("province level")
+        DISTRICT = "district", _("district level")
+        COMMUNE = "commune", _("commune level")
+
+    class Audience(models.TextChoices):
+        TRAINERS = "trainers", _("trainers")
+        MEDIATORS = "mediators", _("mediators")
+        OFFICIALS = "officials", _("commune officials")
+
+    class Programme(models.TextChoices):
+        FRAMEWORK = "framework", _("Ministry of Justice framework programme")
+        OTHER = "other", _("other programme")
+
+    title = models.CharField(_("title"), max_length=300)
+    held_on = models.DateField(_("held on"))
+    organiser = models.ForeignKey(
+        AdminUnit,
+        verbose_name=_("organising unit"),
+        on_delete=models.PROTECT,
+        related_name="trainings",
+    )
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    audience = models.CharField(_("audience"), max_length=10, choices=Audience.choices)
+    programme = models.CharField(
+        _("programme"), max_length=10, choices=Programme.choices, default=Programme.FRAMEWORK
+    )
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
+
+    history = HistoricalRecords()
+    scope_path = "organiser"
+
+    class Meta:
+        verbose_name = _("training")
+        verbose_name_plural = _("trainings")
+        ordering = ["-held_on", "title"]
+
+    def __str__(self):
+        return f"{self.title} ({self.held_on:%d/%m/%Y})"
+
+
+class TrainerAttendance(models.Model):
+    training = models.ForeignKey(
+        Training, verbose_name=_("training"), on_delete=models.CASCADE, related_name="trainers"
+    )
+    trainer = models.ForeignKey(
+        Trainer, verbose_name=_("trainer"), on_delete=models.CASCADE, related_name="attendances"
+    )
+
+    history = HistoricalRecords()
+    scope_path = "training__organiser"
+
+    class Meta:
+        verbose_name = _("trainer attendance")
+        verbose_name_plural = _("trainer attendance")
+        constraints = [
+            models.UniqueConstraint(fields=["training", "trainer"], name="trainer_attends_once"),
+        ]
+
+    def __str__(self):
+        return str(self.trainer)
+
+
+class MediatorAttendance(models.Model):
+    training = models.ForeignKey(
+        Training, verbose_name=_("training"), on_delete=models.CASCADE, related_name="mediators"
+    )
+    mediator = models.ForeignKey(
+        Mediator, verbose_name=_("mediator"), on_delete=models.CASCADE, related_name="attendances"
+    )
+
+    history = HistoricalRecords()
+    scope_path = "training__organiser"
+
+    class Meta:
+        verbose_name = _("mediator attendance")
+        verbose_name_plural = _("mediator attendance")
+        constraints = [
+            models.UniqueConstraint(fields=["training", "mediator"], name="mediator_attends_once"),
+        ]
+
+    def __str__(self):
+        return str(self.mediator)
+
+
+class OfficialAttendance(models.Model):
+    """A commune official (leader of the commune committee, justice officer) at a training."""
+
+    training = models.ForeignKey(
+        Training, verbose_name=_("training"), on_delete=models.CASCADE, related_name="officials"
+    )
+    full_name = models.CharField(_("full name"), max_length=120)
+    position = models.CharField(_("position"), max_length=120, blank=True)
+    commune = models.ForeignKey(
+        AdminUnit,
+        verbose_name=_("commune"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": AdminUnit.Level.COMMUNE},
+    )
+
+    history = HistoricalRecords()
+    scope_path = "training__organiser"
+
+    class Meta:
+        verbose_name = _("commune official attendance")
+        verbose_name_plural = _("commune official attendance")
+
+    def __str__(self):
+        return self.full_name
+
+
+class Material(models.Model):
+    """A training or dissemination document (target O1)."""
+
+    class Kind(models.TextChoices):
+        FOR_TRAINERS = "for_trainers", _("for trainers")
+        FOR_MEDIATORS = "for_mediators", _("for mediators")
+        DISSEMINATION = "dissemination", _("legal dissemination")
+
+    title = models.CharField(_("title"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    file = models.FileField(_("file"), upload_to="materials/%Y/", blank=True)
+    link = models.URLField(_("published link"), blank=True)
+    published_on = models.DateField(
+        _("published on"), null=True, blank=True, help_text=_("Empty while not yet published.")
+    )
+    publisher = models.ForeignKey(
+        AdminUnit,
+        verbose_name=_("publishing unit"),
+        on_delete=models.PROTECT,
+        related_name="materials",
+    )
+    is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
+
+    history = HistoricalRecords()
+    scope_path = "publisher"
+
+    class Meta:
+        verbose_name = _("material")
+        verbose_name_plural = _("materials")
+        ordering = ["-published_on", "title"]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        if self.published_on and not (self.file or self.link):
+            raise ValidationError(
+                _("A published material needs its file or the link where it is published.")
+            )
+
+
+class PilotCommune(models.Model):
+    """A commune designated for chỉ đạo điểm (task 2.1) for a run of years."""
+
+    commune = models.ForeignKey(
+        AdminUnit,
+        verbose_name=_("commune"),
+        on_delete=models.PROTECT,
+        related_name="pilot_designations",
+        limit_choices_to={"level": AdminUnit.Level.COMMUNE},
+    )
+    start_year = models.PositiveSmallIntegerField(_("from year"), default=2024)
+    end_year = models.PositiveSmallIntegerField(_("to year"), default=2026)
+    decision = models.CharField(_("decision"), max_length=120, blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
+
+    history = HistoricalRecords()
+    scope_path = "commune"
+
+    class Meta:
+        verbose_name = _("pilot commune")
+        verbose_name_plural = _("pilot communes")
+        ordering = ["commune__code", "start_year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_year__gte=models.F("start_year")), name="pilot_years_in_order"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.commune} ({self.start_year}–{self.end_year})"
+
+    def clean(self):
+        if self.start_year and self.end_year and self.end_year < self.start_year:
+            raise ValidationError({"end_year": _("The end year cannot be before the start year.")})
+
+
+class ModelCommune(models.Model):
+    """A commune recognised as "Cấp xã điển hình về hòa giải ở cơ sở" (target O9)."""
+
+    commune = models.ForeignKey(
+        AdminUnit,
+        verbose_name=_("commune"),
+        on_delete=models.PROTECT,
+        related_name="model_recognitions",
+        limit_choices_to={"level": AdminUnit.Level.COMMUNE},
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    decision = models.CharField(_("decision"), max_length=120)
+    is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
+
+    history = HistoricalRecords()
+    scope_path = "commune"
+
+    class Meta:
+        verbose_name = _("model commune")
+        verbose_name_plural = _("model communes")
+        ordering = ["-year", "commune__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "year"], name="model_commune_once_a_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.commune} ({self.year})"

@@ -1,0 +1,30 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from accounts.admin_mixins import ScopedAdminMixin
+from network.admin import district_filter
+
+from .models import CommuneYear
+
+
+@admin.register(CommuneYear)
+class CommuneYearAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = [
+        "commune",
+        "year",
+        "cases_received",
+        "cases_successful",
+        "cases_unsuccessful",
+        "cases_in_progress",
+        "rate",
+    ]
+    list_filter = ["year", district_filter("commune__parent")]
+    search_fields = ["commune__name__unaccent", "commune__code"]
+    autocomplete_fields = ["commune"]
+    list_select_related = ["commune"]
+
+    @admin.display(description=_("success rate"))
+    def rate(self, figures):
+        rate = figures.success_rate
+        return "—" if rate is None else f"{rate:.1%}".replace(".", ",")
