@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from network import views as network_views
 from plans import views as plan_views
 
 from . import views
@@ -14,6 +15,7 @@ admin.site.index_title = _("Administration")
 urlpatterns = [
     path("", views.home, name="home"),
     path("ke-hoach/", plan_views.plan_overview, name="plan-overview"),
+    path("hoa-giai-vien/han-tap-huan/", network_views.training_due, name="training-due"),
     path(
         "dang-nhap/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
