@@ -9,6 +9,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin_mixins import ScopedAdminMixin, scope_related_queryset
 
+from .admin_excel import ExcelAdminMixin
+from .imports import MediatorExcel, TeamExcel, TrainerExcel
 from .models import (
     AdminUnit,
     LegalSupport,
@@ -158,7 +160,9 @@ class LegalSupportInline(admin.TabularInline):
 
 
 @admin.register(MediationTeam)
-class MediationTeamAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class MediationTeamAdmin(ExcelAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+    excel_class = TeamExcel
+    excel_select_related = ["commune"]
     list_display = [
         "name",
         "commune",
@@ -194,7 +198,9 @@ class MediationTeamAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Mediator)
-class MediatorAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class MediatorAdmin(ExcelAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+    excel_class = MediatorExcel
+    excel_select_related = ["team__commune"]
     list_display = [
         "full_name",
         "team",
@@ -225,7 +231,9 @@ class MediatorAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Trainer)
-class TrainerAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class TrainerAdmin(ExcelAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+    excel_class = TrainerExcel
+    excel_select_related = ["unit"]
     list_display = [
         "full_name",
         "level",

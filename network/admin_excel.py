@@ -1,0 +1,141 @@
+"""Excel buttons of the registry's admin lists: template, export, import with preview.
+
+The uploaded file waits in storage between the preview and the confirmation; the
+confirmation reads and checks it again, so nothing unchecked is ever written.
+"""
+
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+PREVIEW_ROWS = 20
+
+
+class ExcelAdminMixin:
+    excel_class = None  # a network.imports.RegistryExcel subclass
+    change_list_template = "admin/excel_change_list.html"
+
+    def get_urls(self):
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}_excel"
+        wrap = self.admin_site.admin_view
+        return [
+            path("excel/mau/", wrap(self.excel_template_view), name=f"{prefix}_template"),
+            path("excel/xuat/", wrap(self.excel_export_view), name=f"{prefix}_export"),
+            path("excel/nhap/", wrap(self.excel_import_view), name=f"{prefix}_import"),
+            *super().get_urls(),
+        ]
+
+    def _excel_url(self, action):
+        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_excel_{action}")
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "excel_template_url": self._excel_url("template"),
+            "excel_export_url": self._excel_url("export"),
+            "excel_import_url": self._excel_url("import"),
+            "can_import": self._can_import(request),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def _can_import(self, request):
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def _download(self, content, name):
+        response = HttpResponse(content, content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response
+
+    def excel_template_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        excel = self.excel_class(request.user)
+        return self._download(excel.template(), f"mau-{slugify(str(excel.title))}")
+
+    def excel_export_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        # The list as filtered on screen, within the user's scope.
+        changelist = self.get_changelist_instance(request)
+        queryset = changelist.get_queryset(request).select_related(*self.excel_select_related)
+        excel = self.excel_class(request.user)
+        return self._download(excel.export(queryset), slugify(str(excel.title)))
+
+    def excel_import_view(self, request):
+        if not self._can_import(request):
+            raise PermissionDenied
+        excel = self.excel_class(request.user)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Import %(list)s from Excel") % {"list": excel.title},
+            "excel": excel,
+            "headers": excel.headers(),
+            "template_url": self._excel_url("template"),
+            "changelist_url": reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"
+            ),
+        }
+        if request.method == "POST" and "token" in request.POST:
+            return self._confirm(request, excel, context)
+        if request.method == "POST":
+            return self._preview(request, excel, context)
+        return TemplateResponse(request, "admin/excel_import.html", context)
+
+    def _preview(self, request, excel, context):
+        upload = request.FILES.get("file")
+        if upload is None:
+            context["file_error"] = _("Choose a file to upload.")
+        elif upload.size > MAX_UPLOAD_BYTES:
+            context["file_error"] = _("The file is larger than 20 MB.")
+        if "file_error" in context:
+            return TemplateResponse(request, "admin/excel_import.html", context)
+        plan = excel.plan(upload)
+        context.update(plan=plan, filename=upload.name)
+        if plan.ok:
+            upload.seek(0)
+            token = uuid.uuid4().hex
+            default_storage.save(f"imports/{token}.xlsx", ContentFile(upload.read()))
+            request.session[f"excel_import_{token}"] = {
+                "model": self.opts.label,
+                "filename": upload.name,
+            }
+            context.update(token=token, preview=(plan.new + plan.changed)[:PREVIEW_ROWS])
+        return TemplateResponse(request, "admin/excel_import.html", context)
+
+    def _confirm(self, request, excel, context):
+        token = request.POST["token"]
+        pending = request.session.pop(f"excel_import_{token}", None)
+        name = f"imports/{token}.xlsx"
+        if not pending or pending["model"] != self.opts.label or not default_storage.exists(name):
+            messages.error(request, _("This import has expired; upload the file again."))
+            return redirect(self._excel_url("import"))
+        with default_storage.open(name) as stored:
+            plan = excel.plan(stored)
+        default_storage.delete(name)
+        if not plan.ok:  # the data changed since the preview
+            context.update(plan=plan, filename=pending["filename"])
+            return TemplateResponse(request, "admin/excel_import.html", context)
+        excel.apply(plan, pending["filename"])
+        messages.success(
+            request,
+            _("Imported %(file)s: %(new)d added, %(changed)d updated, %(same)d unchanged.")
+            % {
+                "file": pending["filename"],
+                "new": len(plan.new),
+                "changed": len(plan.changed),
+                "same": plan.unchanged,
+            },
+        )
+        return redirect(context["changelist_url"])

@@ -1,0 +1,490 @@
+"""Excel import and export of the registry lists: teams, mediators, trainers.
+
+One column list per register drives the template, the export and the import, so what is
+exported imports back unchanged. An import runs in two phases, as pretix does: every row is
+read and checked first, naming the row, the column and the reason; only when no row is
+wrong does one transaction write the new and changed rows, with their history.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from accounts.scoping import scope_for
+
+from .models import ETHNICITIES, AdminUnit, MediationTeam, Mediator, Trainer
+from .spreadsheets import (
+    YES_NO,
+    CellError,
+    CellProblem,
+    FileProblem,
+    header_key,
+    parse_choice,
+    parse_code_or_text,
+    parse_date,
+    parse_text,
+    parse_year,
+    read_sheet,
+    write_workbook,
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str  # lazy: Vietnamese in the request's language
+    parse: Callable
+    required: bool = False
+
+
+@dataclass
+class ImportPlan:
+    new: list = field(default_factory=list)
+    changed: list = field(default_factory=list)
+    unchanged: int = 0
+    errors: list[CellError] = field(default_factory=list)
+    file_error: str = ""
+
+    @property
+    def ok(self):
+        return not self.errors and not self.file_error
+
+    @property
+    def total(self):
+        return len(self.new) + len(self.changed) + self.unchanged
+
+
+class RegistryExcel:
+    """The Excel list of one register, for one user (scoped to what the user may edit)."""
+
+    model = None
+    title = ""
+    columns: list[Column] = []
+    fields: list[str] = []  # model fields an import sets, for bulk_update
+
+    def __init__(self, user):
+        self.user = user
+        self.scope = scope_for(user)
+        self.today = timezone.localdate()
+
+    # --- export ---
+
+    def headers(self):
+        return [str(column.header) for column in self.columns]
+
+    def template(self) -> bytes:
+        return write_workbook(str(self.title), self.headers(), [], self._required_headers())
+
+    def export(self, queryset) -> bytes:
+        rows = (self.export_row(obj) for obj in queryset.iterator(chunk_size=2000))
+        return write_workbook(str(self.title), self.headers(), rows, self._required_headers())
+
+    def _required_headers(self):
+        return {str(column.header) for column in self.columns if column.required}
+
+    # --- import ---
+
+    def plan(self, uploaded) -> ImportPlan:
+        plan = ImportPlan()
+        try:
+            rows = read_sheet(uploaded)
+        except FileProblem as problem:
+            plan.file_error = str(problem)
+            return plan
+        positions = self._match_headers(rows[0] if rows else [], plan)
+        if not plan.ok:
+            return plan
+        seen = {}
+        for index, cells in enumerate(rows[1:], start=2):
+            if all(cell in (None, "") for cell in cells):
+                continue
+            values = self._parse_row(index, cells, positions, plan)
+            if values is None:
+                continue
+            self._check_row(index, values, plan, seen)
+        return plan
+
+    def _match_headers(self, header_row, plan):
+        found = {header_key(cell): position for position, cell in enumerate(header_row)}
+        positions = {}
+        for column in self.columns:
+            position = found.get(header_key(str(column.header)))
+            if position is None:
+                if column.required:
+                    plan.errors.append(CellError(1, str(column.header), _("column is missing")))
+                continue
+            positions[column.key] = position
+        return positions
+
+    def _parse_row(self, index, cells, positions, plan):
+        values, ok = {}, True
+        for column in self.columns:
+            position = positions.get(column.key)
+            raw = cells[position] if position is not None and position < len(cells) else None
+            if isinstance(raw, str):
+                raw = raw.strip()
+            if raw in (None, ""):
+                if column.required:
+                    plan.errors.append(CellError(index, str(column.header), _("empty cell")))
+                    ok = False
+                values[column.key] = None
+                continue
+            try:
+                values[column.key] = column.parse(self, raw)
+            except CellProblem as problem:
+                plan.errors.append(CellError(index, str(column.header), str(problem)))
+                ok = False
+        return values if ok else None
+
+    def _error(self, plan, index, key, message):
+        header = next(str(c.header) for c in self.columns if c.key == key)
+        plan.errors.append(CellError(index, header, message))
+
+    def _place(self, plan, obj, existing):
+        """Count a row as new, changed or unchanged against the stored row."""
+        if existing is None:
+            plan.new.append(obj)
+            return
+        if all(getattr(existing, name) == getattr(obj, name) for name in self.fields):
+            plan.unchanged += 1
+            return
+        for name in self.fields:
+            setattr(existing, name, getattr(obj, name))
+        plan.changed.append(existing)
+
+    @transaction.atomic
+    def apply(self, plan: ImportPlan, filename: str):
+        if not plan.ok:
+            raise ValueError("An import with errors is never applied.")
+        reason = _("Excel import: %(file)s") % {"file": filename}
+        if plan.new:
+            bulk_create_with_history(
+                plan.new,
+                self.model,
+                batch_size=2000,
+                default_user=self.user,
+                default_change_reason=reason,
+            )
+        if plan.changed:
+            bulk_update_with_history(
+                plan.changed,
+                self.model,
+                self.fields,
+                batch_size=2000,
+                default_user=self.user,
+                default_change_reason=reason,
+            )
+
+    # --- lookups shared by the registers (one query each, then dictionaries) ---
+
+    @cached_property
+    def units(self):
+        """Every unit by code and by name; names shared by several units map to None."""
+        by_code, by_name = {}, {}
+        for unit in AdminUnit.objects.only("id", "code", "name", "level", "parent_id"):
+            by_code[unit.code] = unit
+            key = header_key(unit.name)
+            by_name[key] = None if key in by_name else unit
+        return by_code, by_name
+
+    @cached_property
+    def scope_unit_ids(self):
+        return set(self.scope.units().values_list("pk", flat=True))
+
+    def parse_unit(self, raw, levels, what):
+        by_code, by_name = self.units
+        text = parse_code_or_text(raw)
+        unit = by_code.get(text) or by_code.get(text.zfill(5)) if text.isdigit() else None
+        if unit is None and not text.isdigit():
+            key = header_key(text)
+            if key in by_name and by_name[key] is None:
+                raise CellProblem(
+                    _("several units are named “%(name)s”; write the GSO code") % {"name": text}
+                )
+            unit = by_name.get(key)
+        if unit is None or unit.level not in levels:
+            raise CellProblem(_("unknown %(what)s “%(value)s”") % {"what": what, "value": text})
+        if unit.pk not in self.scope_unit_ids:
+            raise CellProblem(
+                _("%(unit)s is outside the area you are responsible for") % {"unit": unit.name}
+            )
+        return unit
+
+
+def _commune(excel, raw):
+    return excel.parse_unit(raw, {AdminUnit.Level.COMMUNE}, _("commune"))
+
+
+def _text(excel, raw):
+    return parse_text(raw)
+
+
+def _date(excel, raw):
+    return parse_date(raw)
+
+
+def _year(excel, raw):
+    return parse_year(raw)
+
+
+def _yes_no(excel, raw):
+    return parse_choice(YES_NO)(raw)
+
+
+def _choice(options):
+    parse = parse_choice(options)
+    return lambda excel, raw: parse(raw)
+
+
+def _formatted(value):
+    return value.strftime("%d/%m/%Y") if isinstance(value, date) else value
+
+
+class TeamExcel(RegistryExcel):
+    model = MediationTeam
+    title = gettext_lazy("Mediation teams")
+    fields = ["ethnic_minority_area", "established_on", "dissolved_on"]
+    columns = [
+        Column("commune", gettext_lazy("Commune (GSO code or name)"), _commune, required=True),
+        Column("name", gettext_lazy("Team (village, residential group)"), _text, required=True),
+        Column("minority_area", gettext_lazy("Ethnic-minority area (Có/Không)"), _yes_no),
+        Column("established_on", gettext_lazy("Established on"), _date),
+        Column("dissolved_on", gettext_lazy("Dissolved on"), _date),
+    ]
+
+    @cached_property
+    def existing(self):
+        teams = MediationTeam.objects.filter(commune_id__in=self.scope_unit_ids)
+        return {(team.commune_id, header_key(team.name)): team for team in teams}
+
+    def export_row(self, team):
+        return [
+            team.commune.code,
+            team.name,
+            "Có" if team.ethnic_minority_area else "Không",
+            _formatted(team.established_on),
+            _formatted(team.dissolved_on),
+        ]
+
+    def _check_row(self, index, values, plan, seen):
+        commune = values["commune"]
+        key = (commune.pk, header_key(values["name"]))
+        if key in seen:
+            self._error(
+                plan,
+                index,
+                "name",
+                _("the same team appears again (row %(row)d)") % {"row": seen[key]},
+            )
+            return
+        seen[key] = index
+        if (
+            values["established_on"]
+            and values["dissolved_on"]
+            and values["dissolved_on"] < values["established_on"]
+        ):
+            self._error(plan, index, "dissolved_on", _("dissolved before it was established"))
+            return
+        team = MediationTeam(
+            commune=commune,
+            name=values["name"],
+            ethnic_minority_area=bool(values["minority_area"]),
+            established_on=values["established_on"],
+            dissolved_on=values["dissolved_on"],
+        )
+        self._place(plan, team, self.existing.get(key))
+
+
+SEXES = {
+    "Nữ": Mediator.Sex.FEMALE,
+    "Nam": Mediator.Sex.MALE,
+    "F": Mediator.Sex.FEMALE,
+    "M": Mediator.Sex.MALE,
+}
+ROLES = {
+    "Tổ trưởng": Mediator.Role.LEADER,
+    "Hòa giải viên": Mediator.Role.MEMBER,
+    "Thành viên": Mediator.Role.MEMBER,
+}
+
+
+class MediatorExcel(RegistryExcel):
+    model = Mediator
+    title = gettext_lazy("Mediators")
+    fields = [
+        "sex",
+        "birth_year",
+        "ethnicity",
+        "role",
+        "recognised_on",
+        "left_on",
+        "background",
+        "material_access_on",
+    ]
+    columns = [
+        Column("commune", gettext_lazy("Commune (GSO code or name)"), _commune, required=True),
+        Column("team", gettext_lazy("Team (village, residential group)"), _text, required=True),
+        Column("full_name", gettext_lazy("Full name"), _text, required=True),
+        Column("sex", gettext_lazy("Sex (Nam/Nữ)"), _choice(SEXES), required=True),
+        Column("birth_year", gettext_lazy("Year of birth"), _year),
+        Column("ethnicity", gettext_lazy("Ethnicity"), _choice({e: e for e in ETHNICITIES})),
+        Column("role", gettext_lazy("Role (Tổ trưởng/Hòa giải viên)"), _choice(ROLES)),
+        Column("recognised_on", gettext_lazy("Recognised on"), _date, required=True),
+        Column("left_on", gettext_lazy("Left on"), _date),
+        Column("background", gettext_lazy("Background"), _text),
+        Column("material_access_on", gettext_lazy("Has the material set since"), _date),
+    ]
+
+    @cached_property
+    def teams(self):
+        teams = MediationTeam.objects.filter(commune_id__in=self.scope_unit_ids)
+        return {(team.commune_id, header_key(team.name)): team for team in teams}
+
+    @cached_property
+    def existing(self):
+        mediators = Mediator.objects.filter(team__commune_id__in=self.scope_unit_ids)
+        return {(m.team_id, header_key(m.full_name)): m for m in mediators}
+
+    def export_row(self, mediator):
+        return [
+            mediator.team.commune.code,
+            mediator.team.name,
+            mediator.full_name,
+            mediator.get_sex_display().capitalize(),
+            mediator.birth_year,
+            mediator.ethnicity,
+            "Tổ trưởng" if mediator.role == Mediator.Role.LEADER else "Hòa giải viên",
+            _formatted(mediator.recognised_on),
+            _formatted(mediator.left_on),
+            mediator.background,
+            _formatted(mediator.material_access_on),
+        ]
+
+    def _check_row(self, index, values, plan, seen):
+        commune = values["commune"]
+        team = self.teams.get((commune.pk, header_key(values["team"])))
+        if team is None:
+            self._error(
+                plan,
+                index,
+                "team",
+                _("no team “%(team)s” in %(commune)s; import the teams first")
+                % {"team": values["team"], "commune": commune.name},
+            )
+            return
+        key = (team.pk, header_key(values["full_name"]))
+        if key in seen:
+            self._error(
+                plan,
+                index,
+                "full_name",
+                _("the same person appears twice in this team (row %(row)d)") % {"row": seen[key]},
+            )
+            return
+        seen[key] = index
+        recognised, left = values["recognised_on"], values["left_on"]
+        if recognised > self.today:
+            self._error(plan, index, "recognised_on", _("recognised on a future date"))
+            return
+        if left and left < recognised:
+            self._error(plan, index, "left_on", _("left before being recognised"))
+            return
+        birth_year = values["birth_year"]
+        if birth_year and not self.today.year - 100 <= birth_year <= self.today.year - 18:
+            self._error(plan, index, "birth_year", _("a mediator is an adult; check the year"))
+            return
+        mediator = Mediator(
+            team=team,
+            full_name=values["full_name"],
+            sex=values["sex"],
+            birth_year=birth_year,
+            ethnicity=values["ethnicity"] or "",
+            role=values["role"] or Mediator.Role.MEMBER,
+            recognised_on=recognised,
+            left_on=left,
+            background=values["background"] or "",
+            material_access_on=values["material_access_on"],
+        )
+        self._place(plan, mediator, self.existing.get(key))
+
+
+LEVELS = {
+    "Tỉnh": Trainer.Level.PROVINCE,
+    "Cấp tỉnh": Trainer.Level.PROVINCE,
+    "Huyện": Trainer.Level.DISTRICT,
+    "Cấp huyện": Trainer.Level.DISTRICT,
+}
+
+
+def _province_or_district(excel, raw):
+    levels = {AdminUnit.Level.PROVINCE, AdminUnit.Level.DISTRICT}
+    return excel.parse_unit(raw, levels, _("province or district"))
+
+
+class TrainerExcel(RegistryExcel):
+    model = Trainer
+    title = gettext_lazy("Trainers")
+    fields = ["level", "agency", "active_from", "active_to", "materials_received_on"]
+    columns = [
+        Column("full_name", gettext_lazy("Full name"), _text, required=True),
+        Column("level", gettext_lazy("Level (Tỉnh/Huyện)"), _choice(LEVELS), required=True),
+        Column(
+            "unit", gettext_lazy("Unit (GSO code or name)"), _province_or_district, required=True
+        ),
+        Column("agency", gettext_lazy("Agency"), _text),
+        Column("active_from", gettext_lazy("Active from"), _date, required=True),
+        Column("active_to", gettext_lazy("Active to"), _date),
+        Column("materials_received_on", gettext_lazy("Given the materials on"), _date),
+    ]
+
+    @cached_property
+    def existing(self):
+        trainers = Trainer.objects.filter(unit_id__in=self.scope_unit_ids)
+        return {(t.unit_id, header_key(t.full_name)): t for t in trainers}
+
+    def export_row(self, trainer):
+        return [
+            trainer.full_name,
+            "Tỉnh" if trainer.level == Trainer.Level.PROVINCE else "Huyện",
+            trainer.unit.code,
+            trainer.agency,
+            _formatted(trainer.active_from),
+            _formatted(trainer.active_to),
+            _formatted(trainer.materials_received_on),
+        ]
+
+    def _check_row(self, index, values, plan, seen):
+        unit = values["unit"]
+        key = (unit.pk, header_key(values["full_name"]))
+        if key in seen:
+            self._error(
+                plan,
+                index,
+                "full_name",
+                _("the same trainer appears again (row %(row)d)") % {"row": seen[key]},
+            )
+            return
+        seen[key] = index
+        if unit.level != values["level"]:
+            self._error(plan, index, "unit", _("the unit's level does not match the trainer's"))
+            return
+        if values["active_to"] and values["active_to"] < values["active_from"]:
+            self._error(plan, index, "active_to", _("ends before it starts"))
+            return
+        trainer = Trainer(
+            full_name=values["full_name"],
+            level=values["level"],
+            unit=unit,
+            agency=values["agency"] or "",
+            active_from=values["active_from"],
+            active_to=values["active_to"],
+            materials_received_on=values["materials_received_on"],
+        )
+        self._place(plan, trainer, self.existing.get(key))

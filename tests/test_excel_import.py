@@ -1,0 +1,285 @@
+"""Excel import and export of the registry, through the admin as officers use it."""
+
+import io
+import unicodedata
+from datetime import date, datetime
+
+import msoffcrypto
+import openpyxl
+import pytest
+import xlwt
+from django.urls import reverse
+from msoffcrypto.format.ooxml import OOXMLFile
+from python_calamine import CalamineWorkbook
+
+from network.models import MediationTeam, Mediator
+
+from . import factories
+
+pytestmark = pytest.mark.django_db
+
+HEADERS = [
+    "Xã (mã hoặc tên)", "Tổ hòa giải (thôn, tổ dân phố)", "Họ và tên", "Giới tính (Nam/Nữ)",
+    "Năm sinh", "Dân tộc", "Vai trò (Tổ trưởng/Hòa giải viên)", "Ngày công nhận",
+    "Ngày thôi làm hòa giải viên", "Thành phần xuất thân", "Được tiếp cận Bộ tài liệu từ ngày",
+]  # fmt: skip
+GOOD = ["07201", "Tổ dân phố số 1", "Nguyễn Thị Mai", "Nữ", 1975, "Kinh", "Tổ trưởng",
+        date(2024, 3, 5), None, "Trưởng thôn", None]  # fmt: skip
+
+
+def xlsx(rows, headers=HEADERS):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    buffer.name = "hoa-giai-vien.xlsx"
+    return buffer
+
+
+def row(**changes):
+    values = dict(zip(HEADERS, GOOD, strict=True))
+    for header, value in changes.items():
+        values[header] = value
+    return [values[h] for h in HEADERS]
+
+
+def col(index):
+    return HEADERS[index]
+
+
+URL = "admin:network_mediator_excel_import"
+
+
+@pytest.fixture
+def team(district_a):
+    return factories.team("Tổ dân phố số 1", "07201")
+
+
+def upload(client, file):
+    return client.post(reverse(URL), {"file": file})
+
+
+def confirm(client, response):
+    return client.post(reverse(URL), {"token": response.context["token"]})
+
+
+def errors(response):
+    return [(e.row, e.column, e.message) for e in response.context["plan"].errors]
+
+
+def test_a_good_file_is_previewed_then_written_on_confirm(client, province_staff, team):
+    client.force_login(province_staff)
+    response = upload(client, xlsx([row(), row(**{col(2): "Trần Văn Bình", col(3): "Nam",
+                                                  col(6): "Hòa giải viên"})]))  # fmt: skip
+    assert response.status_code == 200
+    assert response.context["plan"].ok
+    assert "2 dòng sẽ được thêm mới" in response.content.decode()
+    assert Mediator.objects.count() == 0  # nothing before the confirmation
+    done = confirm(client, response)
+    assert done.status_code == 302
+    mai = Mediator.objects.get(full_name="Nguyễn Thị Mai")
+    assert (mai.team, mai.sex, mai.role, mai.recognised_on) == (
+        team,
+        "F",
+        "leader",
+        date(2024, 3, 5),
+    )
+    record = mai.history.get()
+    assert record.history_user == province_staff
+    assert record.history_change_reason == "Nhập từ tệp Excel: hoa-giai-vien.xlsx"
+
+
+def test_dates_are_read_as_excel_dates_or_as_day_first_text(client, province_staff, team):
+    client.force_login(province_staff)
+    response = upload(client, xlsx([
+        row(**{col(7): "05/03/2025"}),
+        row(**{col(2): "Lê Văn C", col(3): "Nam", col(7): datetime(2025, 3, 6)}),
+    ]))  # fmt: skip
+    confirm(client, response)
+    assert Mediator.objects.get(full_name="Nguyễn Thị Mai").recognised_on == date(2025, 3, 5)
+    assert Mediator.objects.get(full_name="Lê Văn C").recognised_on == date(2025, 3, 6)
+
+
+BAD_ROWS = [
+    ({col(0): "99999"}, col(0), "không xác định được xã “99999”"),
+    ({col(3): "Khác"}, col(3), "không nhận ra"),
+    ({col(7): date(2099, 1, 1)}, col(7), "ngày công nhận ở tương lai"),
+    ({col(8): date(2024, 1, 1)}, col(8), "ngày thôi trước ngày được công nhận"),
+    ({col(2): 12345}, col(2), "ô có số ở chỗ cần ghi tên"),
+    ({col(2): None}, col(2), "ô bắt buộc bị để trống"),
+    ({col(7): "32/13/2024"}, col(7), "không phải là ngày"),
+    ({col(1): "Thôn Không Có"}, col(1), "không có tổ hòa giải"),
+]
+
+
+@pytest.mark.parametrize(("changes", "column", "reason"), BAD_ROWS)
+def test_a_bad_row_is_named_and_nothing_is_written(client, province_staff, team, changes,
+                                                   column, reason):  # fmt: skip
+    client.force_login(province_staff)
+    good = row(**{col(2): "Trần Văn Tốt", col(3): "Nam"})
+    response = upload(client, xlsx([good, row(**changes)]))
+    assert response.context.get("token") is None
+    [(row_number, column_name, message)] = errors(response)
+    assert (row_number, column_name) == (3, column)
+    assert reason in message
+    assert "Không có dữ liệu nào được nhập" in response.content.decode()
+    assert Mediator.objects.count() == 0
+
+
+def test_the_same_person_twice_in_one_team_is_refused(client, province_staff, team):
+    client.force_login(province_staff)
+    response = upload(client, xlsx([row(), row()]))
+    assert errors(response) == [(3, col(2), "một người xuất hiện hai lần trong cùng tổ (dòng 2)")]
+    assert Mediator.objects.count() == 0
+
+
+def test_every_bad_row_is_listed(client, province_staff, team):
+    client.force_login(province_staff)
+    response = upload(client, xlsx([row(**{col(3): "?"}), row(), row(**{col(0): "1"})]))
+    assert [e[0] for e in errors(response)] == [2, 4]
+
+
+def test_a_missing_column_is_named(client, province_staff, team):
+    client.force_login(province_staff)
+    response = upload(client, xlsx([row()[1:]], headers=HEADERS[1:]))
+    assert errors(response) == [(1, col(0), "thiếu cột này")]
+
+
+def file_error(response):
+    return response.context["plan"].file_error
+
+
+def test_a_csv_renamed_xlsx_is_refused(client, province_staff, team):
+    client.force_login(province_staff)
+    csv = io.BytesIO(",".join(HEADERS).encode() + b"\n07201,x\n")
+    csv.name = "danh-sach.xlsx"
+    assert "không phải là tệp Excel" in file_error(upload(client, csv))
+    assert Mediator.objects.count() == 0
+
+
+def test_a_damaged_file_is_refused(client, province_staff, team):
+    client.force_login(province_staff)
+    damaged = io.BytesIO(b"PK\x03\x04" + b"\x00" * 200)
+    damaged.name = "hong.xlsx"
+    assert "bị hỏng" in file_error(upload(client, damaged))
+
+
+def test_a_password_protected_file_is_refused(client, province_staff, team):
+    client.force_login(province_staff)
+    plain = xlsx([row()])
+    protected = io.BytesIO()
+    OOXMLFile(plain).encrypt("matkhau", protected)
+    protected.seek(0)
+    protected.name = "co-mat-khau.xlsx"
+    assert msoffcrypto.OfficeFile(io.BytesIO(protected.getvalue())).is_encrypted()
+    assert "mật khẩu" in file_error(upload(client, protected))
+    assert Mediator.objects.count() == 0
+
+
+def test_an_old_xls_file_is_read(client, province_staff, team):
+    client.force_login(province_staff)
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("HGV")
+    for c, header in enumerate(HEADERS):
+        sheet.write(0, c, header)
+    values = row(**{col(7): "05/03/2024"})
+    for c, value in enumerate(values):
+        if value is not None:
+            sheet.write(1, c, value)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    buffer.name = "cu.xls"
+    response = upload(client, buffer)
+    assert response.context["plan"].ok, errors(response)
+    confirm(client, response)
+    assert Mediator.objects.get().full_name == "Nguyễn Thị Mai"
+
+
+def test_a_decomposed_name_matches_its_twin(client, province_staff, team):
+    factories.mediator(team, "Nguyễn Thị Mai", sex="F", role="leader",
+                       recognised=date(2024, 3, 5), birth_year=1975, ethnicity="Kinh",
+                       background="Trưởng thôn")  # fmt: skip
+    client.force_login(province_staff)
+    decomposed = "  " + unicodedata.normalize("NFD", "Nguyễn  Thị Mai") + " "
+    response = upload(client, xlsx([row(**{col(2): decomposed})]))
+    plan = response.context["plan"]
+    assert (len(plan.new), len(plan.changed), plan.unchanged) == (0, 0, 1)
+
+
+def test_export_then_import_changes_nothing(client, province_staff, team):
+    factories.full_team("Tổ dân phố số 2", "07201")
+    client.force_login(province_staff)
+    exported = client.get(reverse("admin:network_mediator_excel_export"))
+    assert exported["Content-Type"].startswith("application/vnd.openxmlformats")
+    file = io.BytesIO(exported.content)
+    file.name = "xuat.xlsx"
+    before = list(Mediator.objects.values_list("full_name", "sex", "role", "recognised_on"))
+    response = upload(client, file)
+    plan = response.context["plan"]
+    assert (len(plan.new), len(plan.changed), plan.unchanged) == (0, 0, 3)
+    confirm(client, response)
+    after = list(Mediator.objects.values_list("full_name", "sex", "role", "recognised_on"))
+    assert before == after
+
+
+def test_the_template_has_the_headers_and_no_rows(client, province_staff):
+    client.force_login(province_staff)
+    response = client.get(reverse("admin:network_mediator_excel_template"))
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(0)
+    assert sheet.to_python() == [HEADERS]
+
+
+def test_exports_neutralise_formulas(client, province_staff, team):
+    factories.mediator(team, '=HYPERLINK("x")')
+    client.force_login(province_staff)
+    exported = client.get(reverse("admin:network_mediator_excel_export"))
+    book = openpyxl.load_workbook(io.BytesIO(exported.content))
+    names = [cell.value for cell in book.active["C"]]
+    assert '\'=HYPERLINK("x")' in names
+    assert all(cell.data_type != "f" for cell in book.active["C"])
+
+
+def test_a_district_officer_cannot_import_into_another_district(client, officer_a, district_b):
+    commune_b = district_b.children.first()
+    factories.team("Thôn B", commune_b.code)
+    client.force_login(officer_a)
+    response = upload(client, xlsx([row(**{col(0): commune_b.code, col(1): "Thôn B"})]))
+    [(row_number, column, message)] = errors(response)
+    assert (row_number, column) == (2, col(0))
+    assert "nằm ngoài địa bàn" in message
+    assert Mediator.objects.count() == 0
+
+
+def test_a_district_officer_exports_only_its_district(client, officer_a, district_a, district_b):
+    factories.full_team("Thôn A", district_a.children.first().code)
+    factories.full_team("Thôn B", district_b.children.first().code)
+    client.force_login(officer_a)
+    exported = client.get(reverse("admin:network_mediator_excel_export"))
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(exported.content)).get_sheet_by_index(0)
+    teams = {line[1] for line in sheet.to_python()[1:]}
+    assert teams == {"Thôn A"}
+
+
+def test_leadership_cannot_export_personal_data(client, leader):
+    client.force_login(leader)
+    assert client.get(reverse("admin:network_mediator_excel_export")).status_code in (302, 403)
+
+
+def test_teams_import_then_mediators(client, officer_a, district_a):
+    client.force_login(officer_a)
+    commune = district_a.children.first()
+    teams = xlsx([[commune.code, "Thôn Mới", "Có", "01/01/2020", None]],
+                 headers=["Xã (mã hoặc tên)", "Tổ hòa giải (thôn, tổ dân phố)",
+                          "Vùng đồng bào dân tộc thiểu số (Có/Không)", "Ngày thành lập",
+                          "Ngày giải thể"])  # fmt: skip
+    url = "admin:network_mediationteam_excel_import"
+    response = client.post(reverse(url), {"file": teams})
+    assert response.context["plan"].ok, errors(response)
+    client.post(reverse(url), {"token": response.context["token"]})
+    team = MediationTeam.objects.get(name="Thôn Mới")
+    assert team.ethnic_minority_area and team.commune == commune
