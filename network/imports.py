@@ -218,8 +218,12 @@ class RegistryExcel:
         return unit
 
 
+COMMUNE_LEVELS = {AdminUnit.Level.COMMUNE}
+UPPER_LEVELS = {AdminUnit.Level.PROVINCE, AdminUnit.Level.DISTRICT}
+
+
 def _commune(excel, raw):
-    return excel.parse_unit(raw, {AdminUnit.Level.COMMUNE}, _("commune"))
+    return excel.parse_unit(raw, COMMUNE_LEVELS, gettext_lazy("commune"))
 
 
 def _text(excel, raw):
@@ -424,8 +428,7 @@ LEVELS = {
 
 
 def _province_or_district(excel, raw):
-    levels = {AdminUnit.Level.PROVINCE, AdminUnit.Level.DISTRICT}
-    return excel.parse_unit(raw, levels, _("province or district"))
+    return excel.parse_unit(raw, UPPER_LEVELS, gettext_lazy("province or district"))
 
 
 class TrainerExcel(RegistryExcel):

@@ -9,6 +9,7 @@ problem is found.
 import io
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -64,7 +65,12 @@ def read_sheet(uploaded) -> list[list]:
         raise FileProblem(_("The file is damaged or is not an Excel workbook.")) from error
 
 
+@lru_cache(maxsize=65_536)
 def header_key(value) -> str:
+    """Text compared without marks, case or stray spaces (headers, names, choices).
+
+    Cached: a roster repeats the same communes, teams and choices thousands of times.
+    """
     return fold(clean_name(str(value or ""))) or ""
 
 
