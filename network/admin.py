@@ -10,7 +10,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from accounts.admin_mixins import ScopedAdminMixin, scope_related_queryset
 
 from .admin_excel import ExcelAdminMixin
-from .imports import MediatorExcel, TeamExcel, TrainerExcel
+from .imports import MediatorExcel, TeamExcel, TrainerExcel, TrainingExcel
 from .models import (
     AdminUnit,
     LegalSupport,
@@ -269,7 +269,9 @@ class OfficialAttendanceInline(admin.TabularInline):
 
 
 @admin.register(Training)
-class TrainingAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class TrainingAdmin(ExcelAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+    excel_class = TrainingExcel
+    excel_select_related = ["organiser"]
     list_display = ["title", "held_on", "organiser", "level", "audience", "programme", "attendees"]
     list_filter = ["level", "audience", "programme", district_filter("organiser")]
     search_fields = ["title__unaccent", "organiser__name__unaccent", "place__unaccent"]

@@ -19,7 +19,17 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from accounts.scoping import scope_for
 
-from .models import ETHNICITIES, AdminUnit, MediationTeam, Mediator, Trainer
+from .models import (
+    ETHNICITIES,
+    AdminUnit,
+    MediationTeam,
+    Mediator,
+    MediatorAttendance,
+    OfficialAttendance,
+    Trainer,
+    TrainerAttendance,
+    Training,
+)
 from .spreadsheets import (
     YES_NO,
     CellError,
@@ -83,8 +93,11 @@ class RegistryExcel:
         return write_workbook(str(self.title), self.headers(), [], self._required_headers())
 
     def export(self, queryset) -> bytes:
-        rows = (self.export_row(obj) for obj in queryset.iterator(chunk_size=2000))
+        rows = (row for obj in queryset.iterator(chunk_size=2000) for row in self.export_rows(obj))
         return write_workbook(str(self.title), self.headers(), rows, self._required_headers())
+
+    def export_rows(self, obj):
+        return [self.export_row(obj)]
 
     def _required_headers(self):
         return {str(column.header) for column in self.columns if column.required}
@@ -164,23 +177,15 @@ class RegistryExcel:
         if not plan.ok:
             raise ValueError("An import with errors is never applied.")
         reason = _("Excel import: %(file)s") % {"file": filename}
-        if plan.new:
-            bulk_create_with_history(
-                plan.new,
-                self.model,
-                batch_size=2000,
-                default_user=self.user,
-                default_change_reason=reason,
-            )
-        if plan.changed:
-            bulk_update_with_history(
-                plan.changed,
-                self.model,
-                self.fields,
-                batch_size=2000,
-                default_user=self.user,
-                default_change_reason=reason,
-            )
+        self._write(self.model, plan.new, plan.changed, self.fields, reason)
+
+    def _write(self, model, new, changed, fields, reason):
+        """Insert and update in bulk, writing the history rows explicitly (DESIGN §6)."""
+        history = {"batch_size": 2000, "default_user": self.user, "default_change_reason": reason}
+        if new:
+            bulk_create_with_history(new, model, **history)
+        if changed:
+            bulk_update_with_history(changed, model, fields, **history)
 
     # --- lookups shared by the registers (one query each, then dictionaries) ---
 
@@ -220,6 +225,21 @@ class RegistryExcel:
 
 COMMUNE_LEVELS = {AdminUnit.Level.COMMUNE}
 UPPER_LEVELS = {AdminUnit.Level.PROVINCE, AdminUnit.Level.DISTRICT}
+
+
+def teams_by_name(unit_ids):
+    teams = MediationTeam.objects.filter(commune_id__in=unit_ids)
+    return {(team.commune_id, header_key(team.name)): team for team in teams}
+
+
+def mediators_by_name(unit_ids):
+    mediators = Mediator.objects.filter(team__commune_id__in=unit_ids)
+    return {(m.team_id, header_key(m.full_name)): m for m in mediators}
+
+
+def trainers_by_name(unit_ids):
+    trainers = Trainer.objects.filter(unit_id__in=unit_ids)
+    return {(t.unit_id, header_key(t.full_name)): t for t in trainers}
 
 
 def _commune(excel, raw):
@@ -265,8 +285,7 @@ class TeamExcel(RegistryExcel):
 
     @cached_property
     def existing(self):
-        teams = MediationTeam.objects.filter(commune_id__in=self.scope_unit_ids)
-        return {(team.commune_id, header_key(team.name)): team for team in teams}
+        return teams_by_name(self.scope_unit_ids)
 
     def export_row(self, team):
         return [
@@ -348,13 +367,11 @@ class MediatorExcel(RegistryExcel):
 
     @cached_property
     def teams(self):
-        teams = MediationTeam.objects.filter(commune_id__in=self.scope_unit_ids)
-        return {(team.commune_id, header_key(team.name)): team for team in teams}
+        return teams_by_name(self.scope_unit_ids)
 
     @cached_property
     def existing(self):
-        mediators = Mediator.objects.filter(team__commune_id__in=self.scope_unit_ids)
-        return {(m.team_id, header_key(m.full_name)): m for m in mediators}
+        return mediators_by_name(self.scope_unit_ids)
 
     def export_row(self, mediator):
         return [
@@ -449,8 +466,7 @@ class TrainerExcel(RegistryExcel):
 
     @cached_property
     def existing(self):
-        trainers = Trainer.objects.filter(unit_id__in=self.scope_unit_ids)
-        return {(t.unit_id, header_key(t.full_name)): t for t in trainers}
+        return trainers_by_name(self.scope_unit_ids)
 
     def export_row(self, trainer):
         return [
@@ -491,3 +507,238 @@ class TrainerExcel(RegistryExcel):
             materials_received_on=values["materials_received_on"],
         )
         self._place(plan, trainer, self.existing.get(key))
+
+
+TRAINING_LEVELS = {
+    "Tỉnh": Training.Level.PROVINCE,
+    "Cấp tỉnh": Training.Level.PROVINCE,
+    "Huyện": Training.Level.DISTRICT,
+    "Cấp huyện": Training.Level.DISTRICT,
+    "Xã": Training.Level.COMMUNE,
+    "Cấp xã": Training.Level.COMMUNE,
+}
+AUDIENCES = {
+    "Tập huấn viên": Training.Audience.TRAINERS,
+    "Hòa giải viên": Training.Audience.MEDIATORS,
+    "Cán bộ cấp xã": Training.Audience.OFFICIALS,
+}
+PROGRAMMES = {"Chương trình khung": Training.Programme.FRAMEWORK, "Khác": Training.Programme.OTHER}
+AUDIENCE_LABELS = {value: label for label, value in AUDIENCES.items()}
+LEVEL_LABELS = {
+    Training.Level.PROVINCE: "Tỉnh",
+    Training.Level.DISTRICT: "Huyện",
+    Training.Level.COMMUNE: "Xã",
+}
+
+
+def _any_unit(excel, raw):
+    return excel.parse_unit(raw, set(AdminUnit.Level), gettext_lazy("unit"))
+
+
+class TrainingExcel(RegistryExcel):
+    """Trainings with their attendance: one row per person attending (or one bare row)."""
+
+    model = Training
+    title = gettext_lazy("Trainings")
+    fields = ["level", "audience", "programme", "place"]
+    columns = [
+        Column("title", gettext_lazy("Training title"), _text, required=True),
+        Column("held_on", gettext_lazy("Held on"), _date, required=True),
+        Column(
+            "organiser",
+            gettext_lazy("Organising unit (GSO code or name)"),
+            _any_unit,
+            required=True,
+        ),
+        Column(
+            "level", gettext_lazy("Level (Tỉnh/Huyện/Xã)"), _choice(TRAINING_LEVELS), required=True
+        ),
+        Column(
+            "audience",
+            gettext_lazy("Audience (Tập huấn viên/Hòa giải viên/Cán bộ cấp xã)"),
+            _choice(AUDIENCES),
+            required=True,
+        ),
+        Column(
+            "programme", gettext_lazy("Programme (Chương trình khung/Khác)"), _choice(PROGRAMMES)
+        ),
+        Column("place", gettext_lazy("Place"), _text),
+        Column("person", gettext_lazy("Attendee: full name"), _text),
+        Column(
+            "person_unit", gettext_lazy("Attendee: commune or unit (GSO code or name)"), _any_unit
+        ),
+        Column("person_team", gettext_lazy("Attendee: team (mediators)"), _text),
+        Column("person_position", gettext_lazy("Attendee: position (commune officials)"), _text),
+    ]
+
+    @cached_property
+    def trainings(self):
+        trainings = Training.objects.filter(organiser_id__in=self.scope_unit_ids)
+        return {(t.organiser_id, header_key(t.title), t.held_on): t for t in trainings}
+
+    @cached_property
+    def attended(self):
+        """Who already attended which stored training, as (kind, training id, person key)."""
+        training_ids = [t.pk for t in self.trainings.values()]
+        keys = set()
+        for a in TrainerAttendance.objects.filter(training_id__in=training_ids):
+            keys.add(("trainer", a.training_id, a.trainer_id))
+        for a in MediatorAttendance.objects.filter(training_id__in=training_ids):
+            keys.add(("mediator", a.training_id, a.mediator_id))
+        for a in OfficialAttendance.objects.filter(training_id__in=training_ids):
+            keys.add(("official", a.training_id, (a.commune_id, header_key(a.full_name))))
+        return keys
+
+    @cached_property
+    def teams(self):
+        return teams_by_name(self.scope_unit_ids)
+
+    @cached_property
+    def mediators(self):
+        return mediators_by_name(self.scope_unit_ids)
+
+    @cached_property
+    def trainers(self):
+        return trainers_by_name(self.scope_unit_ids)
+
+    def export(self, queryset):
+        queryset = queryset.prefetch_related(
+            "trainers__trainer__unit", "mediators__mediator__team__commune", "officials__commune"
+        )
+        return super().export(queryset)
+
+    def export_rows(self, training):
+        head = [
+            training.title,
+            _formatted(training.held_on),
+            training.organiser.code,
+            LEVEL_LABELS[training.level],
+            AUDIENCE_LABELS[training.audience],
+            "Chương trình khung" if training.programme == Training.Programme.FRAMEWORK else "Khác",
+            training.place,
+        ]
+        people = [
+            [a.trainer.full_name, a.trainer.unit.code, None, None] for a in training.trainers.all()
+        ]
+        people += [
+            [a.mediator.full_name, a.mediator.team.commune.code, a.mediator.team.name, None]
+            for a in training.mediators.all()
+        ]
+        people += [
+            [a.full_name, a.commune.code, None, a.position or None]
+            for a in training.officials.all()
+        ]
+        return [head + person for person in people] or [head + [None] * 4]
+
+    def _check_row(self, index, values, plan, seen):
+        key = (values["organiser"].pk, header_key(values["title"]), values["held_on"])
+        training = seen.get(key)
+        if training is None:
+            training = self._training(index, values, plan, key)
+            if training is None:
+                return
+            seen[key] = training
+        elif not self._same_training(training, values):
+            self._error(
+                plan,
+                index,
+                "level",
+                _(
+                    "this training is described differently in an "
+                    "earlier row (level, audience, programme or place)"
+                ),
+            )
+            return
+        if values["person"]:
+            self._attendance(index, values, plan, training, seen)
+
+    def _training(self, index, values, plan, key):
+        if values["held_on"] > self.today:
+            self._error(plan, index, "held_on", _("held on a future date"))
+            return None
+        training = Training(
+            title=values["title"],
+            held_on=values["held_on"],
+            organiser=values["organiser"],
+            level=values["level"],
+            audience=values["audience"],
+            programme=values["programme"] or Training.Programme.FRAMEWORK,
+            place=values["place"] or "",
+        )
+        self._place(plan, training, self.trainings.get(key))
+        stored = self.trainings.get(key)
+        return stored if stored is not None else training
+
+    def _same_training(self, training, values):
+        return (training.level, training.audience, training.programme, training.place) == (
+            values["level"],
+            values["audience"],
+            values["programme"] or Training.Programme.FRAMEWORK,
+            values["place"] or "",
+        )
+
+    def _attendance(self, index, values, plan, training, seen):
+        unit = values["person_unit"]
+        if unit is None:
+            self._error(plan, index, "person_unit", _("empty cell"))
+            return
+        name = header_key(values["person"])
+        audience = training.audience
+        if audience == Training.Audience.TRAINERS:
+            person = self.trainers.get((unit.pk, name))
+            kind, person_key = "trainer", person.pk if person else None
+            missing = _("no trainer of this name in %(unit)s")
+        elif audience == Training.Audience.MEDIATORS:
+            team = self.teams.get((unit.pk, header_key(values["person_team"] or "")))
+            person = self.mediators.get((team.pk, name)) if team else None
+            kind, person_key = "mediator", person.pk if person else None
+            missing = _("no mediator of this name in this team of %(unit)s")
+        else:
+            if unit.level != AdminUnit.Level.COMMUNE:
+                self._error(
+                    plan, index, "person_unit", _("a commune official belongs to a commune")
+                )
+                return
+            kind, person_key, person = "official", (unit.pk, name), True
+        if person is None:
+            self._error(plan, index, "person", missing % {"unit": unit.name})
+            return
+        attendance_key = (kind, id(training) if training.pk is None else training.pk, person_key)
+        if attendance_key in seen:
+            self._error(
+                plan,
+                index,
+                "person",
+                _("this person is already listed for this training (row %(row)d)")
+                % {"row": seen[attendance_key]},
+            )
+            return
+        seen[attendance_key] = index
+        if training.pk is not None and attendance_key in self.attended:
+            plan.unchanged += 1
+            return
+        if kind == "trainer":
+            plan.new.append(TrainerAttendance(training=training, trainer=person))
+        elif kind == "mediator":
+            plan.new.append(MediatorAttendance(training=training, mediator=person))
+        else:
+            plan.new.append(
+                OfficialAttendance(
+                    training=training,
+                    full_name=values["person"],
+                    commune=unit,
+                    position=values["person_position"] or "",
+                )
+            )
+
+    def apply(self, plan, filename):
+        if not plan.ok:
+            raise ValueError("An import with errors is never applied.")
+        reason = _("Excel import: %(file)s") % {"file": filename}
+        with transaction.atomic():
+            for model in (Training, TrainerAttendance, MediatorAttendance, OfficialAttendance):
+                # Attendances of new trainings pick up the ids the trainings just got:
+                # bulk_create re-reads each unsaved related object's primary key.
+                new = [obj for obj in plan.new if type(obj) is model]
+                changed = [obj for obj in plan.changed if type(obj) is model]
+                self._write(model, new, changed, self.fields if model is Training else [], reason)
