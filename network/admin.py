@@ -145,6 +145,9 @@ class ActiveFilter(admin.SimpleListFilter):
 class DissolvedFilter(ActiveFilter):
     end_field = "dissolved_on"
 
+    def lookups(self, request, model_admin):
+        return [("yes", _("active")), ("no", _("dissolved"))]
+
 
 class MediatorInline(admin.TabularInline):
     model = Mediator
@@ -163,14 +166,7 @@ class LegalSupportInline(admin.TabularInline):
 class MediationTeamAdmin(ExcelAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     excel_class = TeamExcel
     excel_select_related = ["commune"]
-    list_display = [
-        "name",
-        "commune",
-        "ethnic_minority_area",
-        "mediator_count",
-        "composition",
-        "dissolved_on",
-    ]
+    list_display = ["name", "commune", "minority_area", "mediator_count", "composition"]
     list_filter = [
         CompositionFilter,
         "ethnic_minority_area",
@@ -185,7 +181,11 @@ class MediationTeamAdmin(ExcelAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_composition(timezone.localdate())
 
-    @admin.display(description=_("active mediators"), ordering="mediator_count")
+    @admin.display(description=_("EM area"), boolean=True, ordering="ethnic_minority_area")
+    def minority_area(self, team):
+        return team.ethnic_minority_area
+
+    @admin.display(description=_("mediators"), ordering="mediator_count")
     def mediator_count(self, team):
         return team.mediator_count
 
