@@ -8,7 +8,18 @@ from django.utils.translation import gettext as _
 from .scoping import scope_for
 
 
-class ScopedAdminMixin:
+class ScopedForeignKeysMixin:
+    """Foreign-key choices (dropdowns, autocomplete, and the values a POST may send) limited
+    to the user's scope; for ModelAdmins and their inlines alike."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None:
+            field.queryset = scope_related_queryset(request.user, field.queryset)
+        return field
+
+
+class ScopedAdminMixin(ScopedForeignKeysMixin):
     """Limit a ModelAdmin to the rows in the user's scope.
 
     The model's ``scope_path`` is the lookup to the administrative unit a row belongs to
@@ -40,12 +51,6 @@ class ScopedAdminMixin:
         if obj is None:
             raise Http404
         return obj
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if field is not None:
-            field.queryset = scope_related_queryset(request.user, field.queryset)
-        return field
 
     def save_model(self, request, obj, form, change):
         unit = _unit_at(obj, self.model.scope_path)

@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.admin_mixins import ScopedAdminMixin, scope_related_queryset
+from accounts.admin_mixins import ScopedAdminMixin, ScopedForeignKeysMixin, scope_related_queryset
 
 from .admin_excel import ExcelAdminMixin
 from .imports import MediatorExcel, TeamExcel, TrainerExcel, TrainingExcel
@@ -149,14 +149,14 @@ class DissolvedFilter(ActiveFilter):
         return [("yes", _("active")), ("no", _("dissolved"))]
 
 
-class MediatorInline(admin.TabularInline):
+class MediatorInline(ScopedForeignKeysMixin, admin.TabularInline):
     model = Mediator
     fields = ["full_name", "sex", "birth_year", "ethnicity", "role", "recognised_on", "left_on"]
     extra = 0
     show_change_link = True
 
 
-class LegalSupportInline(admin.TabularInline):
+class LegalSupportInline(ScopedForeignKeysMixin, admin.TabularInline):
     model = LegalSupport
     fields = ["kind", "supporter_name", "start_on", "end_on"]
     extra = 0
@@ -249,19 +249,19 @@ class TrainerAdmin(ExcelAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     list_select_related = ["unit"]
 
 
-class TrainerAttendanceInline(admin.TabularInline):
+class TrainerAttendanceInline(ScopedForeignKeysMixin, admin.TabularInline):
     model = TrainerAttendance
     autocomplete_fields = ["trainer"]
     extra = 0
 
 
-class MediatorAttendanceInline(admin.TabularInline):
+class MediatorAttendanceInline(ScopedForeignKeysMixin, admin.TabularInline):
     model = MediatorAttendance
     autocomplete_fields = ["mediator"]
     extra = 0
 
 
-class OfficialAttendanceInline(admin.TabularInline):
+class OfficialAttendanceInline(ScopedForeignKeysMixin, admin.TabularInline):
     model = OfficialAttendance
     fields = ["full_name", "position", "commune"]
     autocomplete_fields = ["commune"]

@@ -20,8 +20,9 @@ def superuser(db):
 def team_a(district_a):
     commune = district_a.children.first()
     team = MediationTeam.objects.create(commune=commune, name="Tổ dân phố số 1")
-    Mediator.objects.create(team=team, full_name="Nguyễn Thị Mai", sex="F",
-                            recognised_on="2024-03-01", role="leader")  # fmt: skip
+    Mediator.objects.create(
+        team=team, full_name="Nguyễn Thị Mai", sex="F", recognised_on="2024-03-01", role="leader"
+    )
     return team
 
 
@@ -88,10 +89,18 @@ def test_a_district_lists_its_communes(client, superuser, district_b):
 def test_the_unit_form_refuses_a_commune_under_a_commune(client, superuser):
     client.force_login(superuser)
     commune = AdminUnit.objects.get(code="07201")
-    response = client.post(admin_url(AdminUnit, "add"), {
-        "code": "99999", "name": "Xã Thử", "level": "commune", "kind": "commune",
-        "parent": commune.pk, "children-TOTAL_FORMS": 0, "children-INITIAL_FORMS": 0,
-    })  # fmt: skip
+    response = client.post(
+        admin_url(AdminUnit, "add"),
+        {
+            "code": "99999",
+            "name": "Xã Thử",
+            "level": "commune",
+            "kind": "commune",
+            "parent": commune.pk,
+            "children-TOTAL_FORMS": 0,
+            "children-INITIAL_FORMS": 0,
+        },
+    )
     assert response.status_code == 200
     assert "Không đơn vị nào được trực thuộc một đơn vị cấp xã." in response.content.decode()
     assert not AdminUnit.objects.filter(code="99999").exists()
@@ -121,7 +130,7 @@ def test_a_district_officers_dropdowns_hold_only_its_units(client, officer_a, di
             "model_name": "mediationteam",
             "field_name": "commune",
             "term": "",
-        },  # fmt: skip
+        },
     )
     ids = {int(row["id"]) for row in response.json()["results"]}
     expected = set(district_a.children.values_list("pk", flat=True))
@@ -131,9 +140,13 @@ def test_a_district_officers_dropdowns_hold_only_its_units(client, officer_a, di
 def test_a_district_officer_cannot_create_a_team_in_another_district(client, officer_a, district_b):
     client.force_login(officer_a)
     other_commune = district_b.children.first()
-    response = client.post(admin_url(MediationTeam, "add"), {
-        "commune": other_commune.pk, "name": "Thôn Lạ",
-    })  # fmt: skip
+    response = client.post(
+        admin_url(MediationTeam, "add"),
+        {
+            "commune": other_commune.pk,
+            "name": "Thôn Lạ",
+        },
+    )
     assert response.status_code == 200  # the form shows an error
     assert not MediationTeam.objects.filter(name="Thôn Lạ").exists()
 
@@ -153,3 +166,33 @@ def test_a_district_officer_sees_only_its_own_units(client, officer_a, district_
     assert listed == set(AdminUnit.objects.within(district_a).values_list("code", flat=True))
     assert client.get(admin_url(AdminUnit, "change", district_b.pk)).status_code == 404
     assert client.get(admin_url(AdminUnit, "change", district_a.pk)).status_code == 200
+
+
+def test_a_training_cannot_list_another_districts_mediator(client, officer_a, district_a, team_b):
+    from network.models import Mediator, MediatorAttendance, Training
+
+    outsider = Mediator.objects.create(
+        team=team_b, full_name="Người Huyện Khác", sex="M", recognised_on="2024-01-01"
+    )
+    client.force_login(officer_a)
+    response = client.post(
+        admin_url(Training, "add"),
+        {
+            "title": "Lớp thử",
+            "held_on": "05/03/2025",
+            "organiser": district_a.pk,
+            "level": "district",
+            "audience": "mediators",
+            "programme": "framework",
+            "trainers-TOTAL_FORMS": 0,
+            "trainers-INITIAL_FORMS": 0,
+            "mediators-TOTAL_FORMS": 1,
+            "mediators-INITIAL_FORMS": 0,
+            "mediators-0-mediator": outsider.pk,
+            "officials-TOTAL_FORMS": 0,
+            "officials-INITIAL_FORMS": 0,
+        },
+    )
+    assert response.status_code == 200  # the form is shown again with an error
+    assert not MediatorAttendance.objects.exists()
+    assert not Training.objects.filter(title="Lớp thử").exists()
