@@ -7,4 +7,4 @@ class NetworkConfig(AppConfig):
     verbose_name = _("Mediation network")
 
     def ready(self):
-        from . import lookups  # noqa: F401  (registers the unaccent transform)
+        from . import lookups, signals  # noqa: F401  (register the transform and handlers)

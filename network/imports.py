@@ -30,6 +30,7 @@ from .models import (
     TrainerAttendance,
     Training,
 )
+from .signals import announce
 from .spreadsheets import (
     YES_NO,
     CellError,
@@ -178,6 +179,11 @@ class RegistryExcel:
             raise ValueError("An import with errors is never applied.")
         reason = _("Excel import: %(file)s") % {"file": filename}
         self._write(self.model, plan.new, plan.changed, self.fields, reason)
+        announce(self.touched_communes(plan))
+
+    def touched_communes(self, plan):
+        """Communes whose figures the import changes (bulk writes send no model signals)."""
+        return set()
 
     def _write(self, model, new, changed, fields, reason):
         """Insert and update in bulk, writing the history rows explicitly (DESIGN §6)."""
@@ -287,6 +293,9 @@ class TeamExcel(RegistryExcel):
     def existing(self):
         return teams_by_name(self.scope_unit_ids)
 
+    def touched_communes(self, plan):
+        return {team.commune_id for team in plan.new + plan.changed}
+
     def export_row(self, team):
         return [
             team.commune.code,
@@ -372,6 +381,9 @@ class MediatorExcel(RegistryExcel):
     @cached_property
     def existing(self):
         return mediators_by_name(self.scope_unit_ids)
+
+    def touched_communes(self, plan):
+        return {mediator.team.commune_id for mediator in plan.new + plan.changed}
 
     def export_row(self, mediator):
         return [
@@ -742,3 +754,18 @@ class TrainingExcel(RegistryExcel):
                 new = [obj for obj in plan.new if type(obj) is model]
                 changed = [obj for obj in plan.changed if type(obj) is model]
                 self._write(model, new, changed, self.fields if model is Training else [], reason)
+        announce(self.touched_communes(plan))
+
+    def touched_communes(self, plan):
+        communes = {
+            attendance.mediator.team.commune_id
+            for attendance in plan.new
+            if isinstance(attendance, MediatorAttendance)
+        }
+        changed = [obj.pk for obj in plan.changed if isinstance(obj, Training)]
+        communes.update(
+            MediatorAttendance.objects.filter(training_id__in=changed).values_list(
+                "mediator__team__commune_id", flat=True
+            )
+        )
+        return communes

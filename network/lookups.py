@@ -29,6 +29,7 @@ models.TextField.register_lookup(Unaccent)
 
 
 @receiver(connection_created)
-def register_sqlite_fold(sender, connection, **kwargs):
-    if connection.vendor == "sqlite":
-        connection.connection.create_function("hoagiai_fold", 1, fold, deterministic=True)
+def prepare_sqlite(sender, connection, **kwargs):
+    if connection.vendor != "sqlite":
+        return
+    connection.connection.create_function("hoagiai_fold", 1, fold, deterministic=True)

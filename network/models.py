@@ -288,16 +288,25 @@ def training_status(recognised_on, left_on, trained_on, day):
     return TrainingStatus.OVERDUE if day > deadline else TrainingStatus.PENDING
 
 
+# A mediator counts as trained (targets O6a, O6b) after a course for mediators under the
+# Ministry's framework programme.
+COUNTS_AS_TRAINING = Q(training__audience="mediators", training__programme="framework")
+
+
 class MediatorQuerySet(models.QuerySet):
     def active_on(self, day):
         return self.filter(active_on(day))
 
     def with_first_training(self):
-        """Annotate ``first_trained_on``: the first training attended since recognition."""
+        """Annotate ``first_trained_on``: the first framework course since recognition."""
         return self.annotate(
             first_trained_on=models.Min(
                 "attendances__training__held_on",
-                filter=Q(attendances__training__held_on__gte=models.F("recognised_on")),
+                filter=Q(
+                    attendances__training__held_on__gte=models.F("recognised_on"),
+                    attendances__training__audience="mediators",
+                    attendances__training__programme="framework",
+                ),
             )
         )
 

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Yearly reports")
+
+    def ready(self):
+        from . import figures  # noqa: F401  (subscribes to the registry's changes)

@@ -20,6 +20,33 @@ class CommuneYear(models.Model):
         limit_choices_to={"level": "commune"},
     )
     year = models.PositiveSmallIntegerField(_("year"))
+
+    # Counted from the registry as of the year's cut-off (network.figures), kept current
+    # on every registry change until the district's report for the year is approved.
+    teams = models.PositiveIntegerField(_("teams"), default=0, editable=False)
+    compliant_teams = models.PositiveIntegerField(
+        _("teams with the required composition"), default=0, editable=False
+    )
+    supported_teams = models.PositiveIntegerField(
+        _("teams supported by legal professionals"), default=0, editable=False
+    )
+    mediators = models.PositiveIntegerField(_("mediators"), default=0, editable=False)
+    women = models.PositiveIntegerField(_("of whom women"), default=0, editable=False)
+    minority = models.PositiveIntegerField(_("of whom ethnic minority"), default=0, editable=False)
+    trained = models.PositiveIntegerField(_("mediators trained"), default=0, editable=False)
+    with_material = models.PositiveIntegerField(
+        _("mediators with the material set"), default=0, editable=False
+    )
+    new_due = models.PositiveIntegerField(
+        _("newly recognised, six months run out"), default=0, editable=False
+    )
+    new_trained_in_time = models.PositiveIntegerField(
+        _("of whom trained within six months"), default=0, editable=False
+    )
+    new_pending = models.PositiveIntegerField(
+        _("newly recognised, not yet due"), default=0, editable=False
+    )
+
     cases_received = models.PositiveIntegerField(_("cases received"), default=0)
     cases_successful = models.PositiveIntegerField(_("mediated successfully"), default=0)
     cases_unsuccessful = models.PositiveIntegerField(_("mediated unsuccessfully"), default=0)

@@ -1,0 +1,106 @@
+"""A commune's registry figures for a year, counted as of the year's cut-off date.
+
+These are the registry half of the commune-year lines (DESIGN §3): teams, compliant teams,
+supported teams, mediators (women, ethnic minority, trained, with the material set), and the
+six-month rule for mediators recognised in the year. A handful of grouped queries serve any
+number of communes; ``reports`` stores the result and the KPI engine reads it.
+"""
+
+from collections import defaultdict
+from datetime import date
+
+from django.db.models import Count, Exists, OuterRef, Q
+
+from .dates import cutoff_date, last_recognition_due_by
+from .models import (
+    COUNTS_AS_TRAINING,
+    MAJORITY_ETHNICITY,
+    LegalSupport,
+    MediationTeam,
+    Mediator,
+    MediatorAttendance,
+    TrainingStatus,
+    active_on,
+    training_status,
+)
+
+FIELDS = [
+    "teams",
+    "compliant_teams",
+    "supported_teams",
+    "mediators",
+    "women",
+    "minority",
+    "trained",
+    "with_material",
+    "new_due",
+    "new_trained_in_time",
+    "new_pending",
+]
+
+
+def trained_by(day: date):
+    """Exists: the mediator attended a framework-programme training held by ``day``."""
+    return Exists(
+        MediatorAttendance.objects.filter(
+            COUNTS_AS_TRAINING, mediator=OuterRef("pk"), training__held_on__lte=day
+        )
+    )
+
+
+def commune_figures(year: int, commune_ids=None) -> dict[int, dict[str, int]]:
+    """{commune id: {field: count}} for communes with any team or mediator on the cut-off."""
+    day = cutoff_date(year)
+    figures = defaultdict(lambda: dict.fromkeys(FIELDS, 0))
+
+    teams = MediationTeam.objects.active_on(day)
+    if commune_ids is not None:
+        teams = teams.filter(commune_id__in=commune_ids)
+    supported = LegalSupport.objects.filter(team=OuterRef("pk"), start_on__lte=day).filter(
+        Q(end_on__isnull=True) | Q(end_on__gt=day)
+    )
+    rows = (
+        teams.with_composition(day)
+        .annotate(supported=Exists(supported))
+        .values_list("commune_id", "is_compliant", "supported")
+    )
+    for commune_id, compliant, is_supported in rows:
+        line = figures[commune_id]
+        line["teams"] += 1
+        line["compliant_teams"] += bool(compliant)
+        line["supported_teams"] += bool(is_supported)
+
+    mediators = Mediator.objects.filter(active_on(day), team__in=teams)
+    minority = ~Q(ethnicity__in=["", MAJORITY_ETHNICITY])
+    counts = mediators.values("team__commune_id").annotate(
+        total=Count("pk"),
+        women=Count("pk", filter=Q(sex=Mediator.Sex.FEMALE)),
+        minority=Count("pk", filter=minority),
+        trained=Count("pk", filter=Q(trained_by(day))),
+        with_material=Count("pk", filter=Q(material_access_on__lte=day)),
+    )
+    for row in counts:
+        line = figures[row["team__commune_id"]]
+        line["mediators"] = row["total"]
+        for key in ("women", "minority", "trained", "with_material"):
+            line[key] = row[key]
+
+    # The six-month rule (target O6b) for mediators recognised in the year, whatever they
+    # did since: leaving before the deadline untrained takes them out of the count.
+    newcomers = Mediator.objects.filter(recognised_on__year=year, recognised_on__lte=day)
+    if commune_ids is not None:
+        newcomers = newcomers.filter(team__commune_id__in=commune_ids)
+    due_by = last_recognition_due_by(day)
+    rows = newcomers.with_first_training().values_list(
+        "team__commune_id", "recognised_on", "left_on", "first_trained_on"
+    )
+    for commune_id, recognised_on, left_on, trained_on in rows:
+        line = figures[commune_id]
+        if recognised_on > due_by:
+            line["new_pending"] += 1
+            continue
+        status = training_status(recognised_on, left_on, trained_on, day)
+        if status in (TrainingStatus.IN_TIME, TrainingStatus.LATE, TrainingStatus.OVERDUE):
+            line["new_due"] += 1
+            line["new_trained_in_time"] += status == TrainingStatus.IN_TIME
+    return dict(figures)

@@ -1,0 +1,80 @@
+"""Keep the registry half of the commune-year lines current (DESIGN §2).
+
+The KPI engine reads commune-year rows, never the raw mediator rows, so these counts are
+refreshed whenever the registry announces a change (``network.signals.registry_changed``),
+once per transaction, for every year of the plan up to the current one.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from network.figures import FIELDS, commune_figures
+from network.signals import registry_changed
+from plans.models import Plan
+
+from .models import CommuneYear
+
+
+def live_years():
+    """Plan years up to this one: later years have no figures yet (their KPIs read null)."""
+    plan = Plan.objects.order_by("pk").first()
+    this_year = timezone.localdate().year
+    return [year for year in plan.years if year <= this_year] if plan else []
+
+
+def refresh(commune_ids=None, years=None):
+    """Recount the registry figures of these communes (all when None) for these years."""
+    for year in years or live_years():
+        figures = commune_figures(year, commune_ids)
+        lines = CommuneYear.objects.filter(year=year)
+        if commune_ids is not None:
+            lines = lines.filter(commune_id__in=commune_ids)
+        stored = {line.commune_id: line for line in lines}
+        changed, new = [], []
+        for commune_id in set(stored) | set(figures):
+            counts = figures.get(commune_id, dict.fromkeys(FIELDS, 0))
+            line = stored.get(commune_id)
+            if line is None:
+                new.append(CommuneYear(commune_id=commune_id, year=year, **counts))
+            elif any(getattr(line, key) != value for key, value in counts.items()):
+                for key, value in counts.items():
+                    setattr(line, key, value)
+                changed.append(line)
+        # Derived counts, not anyone's edit: no history rows for them.
+        CommuneYear.objects.bulk_create(new, batch_size=2000)
+        CommuneYear.objects.bulk_update(changed, FIELDS, batch_size=2000)
+
+
+class _Batch:
+    """The communes changed in one transaction, recounted once when it commits."""
+
+    def __init__(self):
+        self.commune_ids = set()
+        self.everything = False
+        self.done = False
+
+    def add(self, commune_ids):
+        if commune_ids is None:
+            self.everything = True
+        else:
+            self.commune_ids.update(commune_ids)
+
+    def __call__(self):
+        self.done = True
+        refresh(None if self.everything else self.commune_ids)
+
+
+def on_registry_changed(sender, commune_ids, **kwargs):
+    connection = transaction.get_connection()
+    batch = getattr(connection, "_registry_batch", None)
+    waiting = [func for _, func, _ in connection.run_on_commit]
+    if batch is None or batch.done or not any(func is batch for func in waiting):
+        # A new transaction (or none: then on_commit runs the batch at once).
+        batch = connection._registry_batch = _Batch()
+        batch.add(commune_ids)
+        transaction.on_commit(batch)
+    else:
+        batch.add(commune_ids)
+
+
+registry_changed.connect(on_registry_changed, dispatch_uid="reports.figures")
