@@ -117,7 +117,7 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # reports' reading); "concluded" = successful ÷ (successful + unsuccessful).
 SUCCESS_RATE_BASIS = env.str("SUCCESS_RATE_BASIS", default="received")
 if SUCCESS_RATE_BASIS not in {"received", "concluded"}:
-    raise ImproperlyConfigured("SUCCESS_RATE_BASIS must be \"received\" or \"concluded\".")
+    raise ImproperlyConfigured('SUCCESS_RATE_BASIS must be "received" or "concluded".')
 
 # The plan's reporting year closes on this day and month (state reporting sometimes
 # cuts off on 14/12); targets are counted as of that date.

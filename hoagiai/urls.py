@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from network import views as network_views
 from plans import views as plan_views
+from targets import views as target_views
 
 from . import views
 
@@ -15,6 +16,8 @@ admin.site.index_title = _("Administration")
 urlpatterns = [
     path("", views.home, name="home"),
     path("ke-hoach/", plan_views.plan_overview, name="plan-overview"),
+    path("chi-tieu/", target_views.dashboard, name="dashboard"),
+    path("chi-tieu/xuat-excel/", target_views.dashboard_export, name="dashboard-export"),
     path("hoa-giai-vien/han-tap-huan/", network_views.training_due, name="training-due"),
     path(
         "dang-nhap/",

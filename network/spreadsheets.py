@@ -76,16 +76,18 @@ def header_key(value) -> str:
 
 def write_workbook(title: str, headers: list[str], rows, required: set[str] = frozenset()):
     """An .xlsx with a bold header row (required columns marked) and formula-safe cells."""
+    return write_sheets([(title, headers, rows)], required)
+
+
+def write_sheets(sheets, required: set[str] = frozenset()) -> bytes:
+    """An .xlsx of several sheets, each given as (title, headers, rows)."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    sheet.freeze_panes = "A2"
-    header_cells = []
-    for header in headers:
-        cell = _header_cell(sheet, header, header in required)
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    for row in rows:
-        sheet.append([safe_cell(value) for value in row])
+    for title, headers, rows in sheets:
+        sheet = workbook.create_sheet(title[:31])
+        sheet.freeze_panes = "A2"
+        sheet.append([_header_cell(sheet, header, header in required) for header in headers])
+        for row in rows:
+            sheet.append([safe_cell(value) for value in row])
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()

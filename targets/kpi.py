@@ -365,7 +365,7 @@ class Kpi:
         kinds = Material.Kind
         covered = [kind for kind in kinds if published.get(kind.value, 0) >= threshold]
         result.numerator, result.denominator = len(covered), len(kinds)
-        result.value = len(covered) / len(kinds)
+        result.value = len(covered)  # kinds with a published material
         result.met = len(covered) == len(kinds)
         result.short = [
             {"code": kind.value, "name": str(kind.label), "value": published.get(kind.value, 0)}

@@ -1,0 +1,241 @@
+"""What the leadership dashboard shows, computed once per request from the KPI engine."""
+
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from network.models import AdminUnit
+
+from .kpi import RATES, Kpi, Result, compare, ratio
+from .models import Target
+
+# The columns of the table of districts (or communes): rates any unit has, and O2a.
+TABLE_CODES = ["O4", "O5", "O6a", "O6b", "O7", "O8a", "O2a"]
+TABLE_LABELS = {
+    "O4": _("full composition"),
+    "O5": _("legal support"),
+    "O6a": _("trained"),
+    "O6b": _("trained within 6 months"),
+    "O7": _("material set"),
+    "O8a": _("success rate"),
+    "O2a": _("teams per district trainer"),
+}
+CHART = {"width": 300, "height": 140, "left": 16, "right": 16, "top": 12, "bottom": 24}
+
+
+@dataclass
+class Card:
+    result: Result
+    target: Target
+    trend: "Trend"
+
+    @property
+    def status(self):
+        if self.result.met is None:
+            return "none"
+        return "met" if self.result.met else "short"
+
+
+@dataclass
+class Trend:
+    """A target's values 2024→2030 with its threshold and a projection to the deadline."""
+
+    years: list[int]
+    values: list[float | None]
+    threshold: float | list[float]
+    deadline_year: int
+    kind: str
+    projection: float | None = None
+    svg: dict = field(default_factory=dict)
+
+    @property
+    def known(self):
+        return [(y, v) for y, v in zip(self.years, self.values, strict=True) if v is not None]
+
+    @property
+    def can_project(self):
+        return len(self.known) >= 2
+
+
+def build_trend(target, values_by_year):
+    years = sorted(values_by_year)
+    trend = Trend(
+        years=years,
+        values=[values_by_year[year] for year in years],
+        threshold=(
+            [float(target.threshold), float(target.threshold_upper)]
+            if target.comparator == "between"
+            else float(target.threshold)
+        ),
+        deadline_year=target.deadline_year,
+        kind=target.value_kind,
+    )
+    if trend.can_project:
+        trend.projection = _linear_projection(trend.known, target.deadline_year)
+    trend.svg = _svg(trend)
+    return trend
+
+
+def _linear_projection(points, year):
+    """Least-squares line through the years so far, read at ``year``."""
+    n = len(points)
+    mean_x = sum(x for x, _ in points) / n
+    mean_y = sum(y for _, y in points) / n
+    spread = sum((x - mean_x) ** 2 for x, _ in points)
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in points) / spread
+    value = mean_y + slope * (year - mean_x)
+    return max(value, 0.0)
+
+
+def _svg(trend):
+    """Coordinates for the template's inline SVG (no chart library, prints as drawn)."""
+    c = CHART
+    thresholds = trend.threshold if isinstance(trend.threshold, list) else [trend.threshold]
+    numbers = [v for v in trend.values if v is not None] + thresholds
+    if trend.projection is not None:
+        numbers.append(trend.projection)
+    top = max(numbers + ([1.0] if trend.kind == "rate" else [1.0]))
+    top = 1.0 if trend.kind == "rate" and top <= 1.0 else top * 1.1
+    inner_w = c["width"] - c["left"] - c["right"]
+    inner_h = c["height"] - c["top"] - c["bottom"]
+    first, last = trend.years[0], max(trend.years[-1], trend.deadline_year)
+
+    # Coordinates as text with a decimal point: the template would otherwise localise
+    # 62.5 into "62,5", which SVG cannot read.
+    def x(year):
+        return f"{c['left'] + inner_w * (year - first) / max(last - first, 1):.1f}"
+
+    def y(value):
+        return f"{c['top'] + inner_h * (1 - value / top):.1f}"
+
+    points = [(x(year), y(value)) for year, value in trend.known]
+    data = {
+        "width": c["width"],
+        "height": c["height"],
+        "points": points,
+        "line": " ".join(f"{px},{py}" for px, py in points),
+        "thresholds": [y(t) for t in thresholds],
+        "x0": c["left"],
+        "x1": c["width"] - c["right"],
+        "axis_y": c["height"] - c["bottom"],
+        "label_y": c["height"] - 6,
+        "labels": [(x(year), year) for year in range(first, last + 1)],
+        "top_label": top,
+        "top_y": c["top"],
+    }
+    if trend.projection is not None and points:
+        data["projection"] = (*points[-1], x(trend.deadline_year), y(trend.projection))
+    return data
+
+
+@dataclass
+class Dashboard:
+    year: int
+    cutoff: object
+    unit: AdminUnit
+    cards: list[Card]
+    rows: list[dict]
+    pilot_rate: float | None
+    other_rate: float | None
+    basis: str
+    source: str
+
+
+def build(year, unit, years):
+    """The dashboard for ``unit`` in ``year``; trends over ``years`` (the plan's)."""
+    kpi = Kpi(year, unit)
+    results = [r for r in kpi.results() if r.applies]
+    this_year = timezone.localdate().year
+    history = {
+        other: {r.code: r.value for r in Kpi(other, unit).results()}
+        for other in years
+        if other <= this_year
+    }
+    cards = []
+    for result in results:
+        values = {other: history.get(other, {}).get(result.code) for other in years}
+        cards.append(Card(result, result.target, build_trend(result.target, values)))
+    return Dashboard(
+        year=year,
+        cutoff=kpi.cutoff,
+        unit=unit,
+        cards=cards,
+        rows=child_rows(kpi),
+        pilot_rate=pilot_rate(kpi, pilot=True),
+        other_rate=pilot_rate(kpi, pilot=False),
+        basis=kpi.basis,
+        source=results[0].source if results else "provisional",
+    )
+
+
+def pilot_rate(kpi, pilot):
+    """Success rate of the pilot communes, or of the others, on the engine's basis."""
+    prefix = "pilot_" if pilot else ""
+    successful = kpi.total(f"{prefix}cases_successful")
+    unsuccessful = kpi.total(f"{prefix}cases_unsuccessful")
+    received = kpi.total(f"{prefix}cases_received")
+    if not pilot:
+        successful -= kpi.total("pilot_cases_successful")
+        unsuccessful -= kpi.total("pilot_cases_unsuccessful")
+        received -= kpi.total("pilot_cases_received")
+    whole = received if kpi.basis == "received" else successful + unsuccessful
+    return ratio(successful, whole)
+
+
+def child_rows(kpi):
+    """One row per district (or commune) with the table's targets, from the same lines."""
+    targets = {t.code: t for t in Target.objects.filter(code__in=TABLE_CODES)}
+    rows = []
+    for unit_id, (code, name, level) in sorted(kpi.names.items(), key=lambda i: i[1][0]):
+        line = kpi.lines.get(unit_id)
+        cells = {}
+        for target_code in TABLE_CODES:
+            target = targets.get(target_code)
+            value = _child_value(kpi, target_code, unit_id, line, level)
+            met = None
+            if target and value is not None:
+                met = compare(value, target.comparator, float(target.threshold))
+            elif (
+                target_code == "O2a"
+                and level == AdminUnit.Level.DISTRICT
+                and line
+                and line["teams"]
+            ):
+                met = False  # teams and no district trainer at all
+            kind = target.value_kind if target else "rate"
+            cells[target_code] = {
+                "value": value,
+                "met": met,
+                # The column header names the unit; cells show the number alone.
+                "kind": "number" if kind == Target.ValueKind.TEAMS_PER_TRAINER else kind,
+            }
+        rows.append(
+            {
+                "code": code,
+                "name": name,
+                "level": level,
+                "cells": cells,
+                "teams": line["teams"] if line else 0,
+            }
+        )
+    return rows
+
+
+def _child_value(kpi, code, unit_id, line, level):
+    if code == "O2a":
+        if level != AdminUnit.Level.DISTRICT or not line or not line["teams"]:
+            return None
+        trainers = kpi.trainers.get((unit_id, "district"), {}).get("total", 0)
+        return ratio(line["teams"], trainers)
+    if not line:
+        return None
+    if code == "O8a":
+        whole = (
+            line["cases_received"]
+            if kpi.basis == "received"
+            else line["cases_successful"] + line["cases_unsuccessful"]
+        )
+        return ratio(line["cases_successful"], whole)
+    part, whole = RATES[code]
+    return ratio(line[part], line[whole])

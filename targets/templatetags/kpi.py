@@ -1,0 +1,46 @@
+"""How the dashboard writes values for people: 87,5%, 40,0 tổ/TVH, 23."""
+
+from django import template
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.filter
+def kpi_value(value, kind):
+    if value is None:
+        return "—"
+    if kind == "rate":
+        return formats.number_format(value * 100, 1) + "%"
+    if kind == "number":
+        return kpi_number(value)
+    if kind == "teams_per_trainer":
+        return _("%(value)s teams/trainer") % {"value": formats.number_format(value, 1)}
+    if isinstance(value, float) and not value.is_integer():
+        return formats.number_format(value, 2)
+    return formats.number_format(int(value), 0, force_grouping=True)
+
+
+@register.filter
+def kpi_number(value):
+    if value is None:
+        return "—"
+    if isinstance(value, float) and not value.is_integer():
+        return formats.number_format(value, 1, force_grouping=True)
+    return formats.number_format(int(value), 0, force_grouping=True)
+
+
+@register.filter
+def sort_key(value):
+    """A number the table sorter can read ("" sorts last)."""
+    return "" if value is None else f"{value:.6f}"
+
+
+@register.simple_tag
+def status_label(met, applies=True):
+    if not applies:
+        return _("not applicable")
+    if met is None:
+        return _("no data yet")
+    return _("met") if met else _("not met")

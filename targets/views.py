@@ -1,0 +1,110 @@
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.scoping import scope_for
+from network.models import AdminUnit
+from network.spreadsheets import write_sheets
+from plans.models import Plan
+
+from . import dashboard as board
+from .templatetags.kpi import kpi_value, status_label
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _dashboard_for(request):
+    """The dashboard the request asks for, within the user's scope (else 404)."""
+    plan = Plan.objects.order_by("pk").first()
+    if plan is None:
+        raise Http404
+    scope = scope_for(request.user)
+    if scope.unrestricted:
+        default = AdminUnit.objects.filter(level="province", parent=None).order_by("code").first()
+    else:
+        default = scope.unit
+    if default is None:
+        raise Http404
+    code = request.GET.get("unit")
+    unit = scope.units().filter(code=code).first() if code else default
+    if unit is None:
+        raise Http404
+    default_year = min(max(timezone.localdate().year, plan.start_year), plan.end_year)
+    year = request.GET.get("year") or str(default_year)
+    if not year.isdigit() or int(year) not in plan.years:
+        raise Http404
+    year = int(year)
+    return plan, board.build(year, unit, list(plan.years))
+
+
+@login_required
+def dashboard(request):
+    plan, data = _dashboard_for(request)
+    scope = scope_for(request.user)
+    parent = data.unit.parent if data.unit.parent and scope.contains(data.unit.parent) else None
+    return render(
+        request,
+        "targets/dashboard.html",
+        {
+            "plan": plan,
+            "board": data,
+            "years": list(plan.years),
+            "parent": parent,
+            "table_columns": [(code, board.TABLE_LABELS[code]) for code in board.TABLE_CODES],
+        },
+    )
+
+
+@login_required
+def dashboard_export(request):
+    """The dashboard on screen as a workbook: the targets, then the table of units."""
+    plan, data = _dashboard_for(request)
+    targets = [
+        [
+            card.result.code,
+            str(card.target.title),
+            kpi_value(card.result.value, card.target.value_kind),
+            card.target.requirement_text,
+            card.result.numerator,
+            card.result.denominator,
+            status_label(card.result.met),
+        ]
+        for card in data.cards
+    ]
+    units = [
+        [row["code"], row["name"]]
+        + [
+            kpi_value(row["cells"][code]["value"], row["cells"][code]["kind"])
+            for code in board.TABLE_CODES
+        ]
+        for row in data.rows
+    ]
+    content = write_sheets(
+        [
+            (
+                _("Targets %(year)s") % {"year": data.year},
+                [
+                    _("Code"),
+                    _("Target"),
+                    _("Value"),
+                    _("Met when"),
+                    _("Numerator"),
+                    _("Denominator"),
+                    _("Assessment"),
+                ],
+                targets,
+            ),
+            (
+                _("By unit"),
+                [_("Code"), _("Unit")]
+                + [f"{code} {board.TABLE_LABELS[code]}" for code in board.TABLE_CODES],
+                units,
+            ),
+        ]
+    )
+    response = HttpResponse(content, content_type=XLSX)
+    name = f"chi-tieu-{data.unit.code}-{data.year}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -1,0 +1,120 @@
+"""The leadership dashboard: scope, year, export, and figures that follow the registry."""
+
+import io
+from datetime import date
+
+import pytest
+from django.urls import reverse
+from python_calamine import CalamineWorkbook
+
+from reports.models import CommuneYear
+
+from . import factories
+
+pytestmark = pytest.mark.django_db
+URL = reverse("dashboard")
+
+
+@pytest.fixture
+def lines(district_a, district_b):
+    for district, successful in ((district_a, 90), (district_b, 70)):
+        CommuneYear.objects.create(
+            commune=district.children.order_by("code").first(),
+            year=2025,
+            teams=10,
+            compliant_teams=10,
+            mediators=40,
+            trained=36,
+            cases_received=100,
+            cases_successful=successful,
+            cases_unsuccessful=100 - successful,
+        )
+
+
+def test_anonymous_visitors_log_in_first(client):
+    assert client.get(URL)["Location"].startswith(reverse("login"))
+
+
+def test_leadership_reads_the_province_with_words_not_only_colours(client, leader, lines):
+    client.force_login(leader)
+    response = client.get(URL, {"year": 2025})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Kết quả thực hiện chỉ tiêu năm 2025" in page
+    assert "Tỉnh Bắc Giang" in page
+    assert "Số liệu tạm tính" in page
+    assert "chưa đạt" in page and "đạt" in page
+    assert "80,0%" in page  # O8a: 160 successful of 200 received
+    assert "Theo huyện" in page and "Huyện Yên Thế" in page
+    codes = [card.result.code for card in response.context["board"].cards]
+    assert "O2b" in codes and "T3.1" in codes
+
+
+def test_a_district_opens_its_communes(client, leader, lines, district_a):
+    client.force_login(leader)
+    response = client.get(URL, {"year": 2025, "unit": district_a.code})
+    board = response.context["board"]
+    assert board.unit == district_a
+    assert {row["code"] for row in board.rows} == set(
+        district_a.children.values_list("code", flat=True)
+    )
+    assert "O2b" not in [card.result.code for card in board.cards]  # province only
+
+
+def test_a_district_officer_sees_its_own_district_only(
+    client, officer_a, district_a, district_b, lines
+):
+    client.force_login(officer_a)
+    assert client.get(URL).context["board"].unit == district_a
+    assert client.get(URL, {"unit": district_b.code}).status_code == 404
+    assert client.get(URL, {"unit": "24"}).status_code == 404
+    assert client.get(reverse("dashboard-export"), {"unit": district_b.code}).status_code == 404
+
+
+@pytest.mark.parametrize("year", ["2023", "2031", "abc"])
+def test_a_year_outside_the_plan_is_not_found(client, leader, year):
+    client.force_login(leader)
+    assert client.get(URL, {"year": year}).status_code == 404
+
+
+def test_a_future_year_says_no_data(client, leader, lines):
+    client.force_login(leader)
+    board = client.get(URL, {"year": 2030}).context["board"]
+    assert all(card.result.met is None for card in board.cards)
+    assert "chưa có số liệu" in client.get(URL, {"year": 2030}).content.decode()
+
+
+def test_trends_say_plainly_when_they_cannot_project(client, leader, lines):
+    client.force_login(leader)
+    page = client.get(URL, {"year": 2025}).content.decode()
+    assert "Chưa đủ số năm có số liệu để dự báo xu hướng." in page
+
+
+def test_the_export_holds_what_is_on_screen(client, leader, lines):
+    client.force_login(leader)
+    response = client.get(reverse("dashboard-export"), {"year": 2025})
+    book = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
+    assert book.sheet_names == ["Chỉ tiêu năm 2025", "Theo đơn vị"]
+    targets = book.get_sheet_by_name("Chỉ tiêu năm 2025").to_python()
+    o8a = next(row for row in targets if row[0] == "O8a")
+    assert o8a[2] == "80,0%" and o8a[-1] == "chưa đạt"
+    units = book.get_sheet_by_name("Theo đơn vị").to_python()
+    assert len(units) == 1 + 10
+
+
+def test_a_new_mediator_shows_on_the_next_request(
+    client, leader, django_capture_on_commit_callbacks
+):
+    client.force_login(leader)
+    with django_capture_on_commit_callbacks(execute=True):
+        team = factories.full_team()
+    board = client.get(URL, {"year": 2025}).context["board"]
+    o4 = next(card.result for card in board.cards if card.result.code == "O4")
+    assert (o4.numerator, o4.denominator) == (1, 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        woman = team.mediators.get(sex="F")
+        woman.left_on = date(2025, 1, 1)
+        woman.save()
+    board = client.get(URL, {"year": 2025}).context["board"]
+    o4 = next(card.result for card in board.cards if card.result.code == "O4")
+    assert (o4.numerator, o4.denominator, o4.met) == (0, 1, False)
