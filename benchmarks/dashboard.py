@@ -1,0 +1,157 @@
+"""Benchmark: the dashboard at national scale beside two floors measured in the same run.
+
+    DJANGO_SETTINGS_MODULE=hoagiai.settings_test .venv/bin/python benchmarks/dashboard.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/hoagiai ... (same) for PostgreSQL
+
+It makes a throwaway test database with ``seed_demo --scale national`` (≈ 87,000 teams,
+≈ 550,000 mediators), then times, with the Django test client (server side):
+
+- the dashboard overview (the province: every target, trends, the table of districts);
+- a district's dashboard (its table of communes);
+
+beside two floors: the same per-district aggregates as raw SQL over the raw mediator and
+team rows, and as raw SQL over the commune-year figures the engine reads.
+"""
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hoagiai.settings_test")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth.models import Group  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+
+from accounts.models import User  # noqa: E402
+from network.demo import seed_demo  # noqa: E402
+from network.models import AdminUnit  # noqa: E402
+
+YEAR = 2025
+RUNS = 7
+GOAL_MS = 200
+
+RAW_SQL = """
+SELECT c.parent_id,
+       COUNT(*),
+       SUM(CASE WHEN m.sex = 'F' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN m.ethnicity NOT IN ('', 'Kinh') THEN 1 ELSE 0 END),
+       SUM(CASE WHEN m.material_access_on <= %(day)s THEN 1 ELSE 0 END),
+       SUM(CASE WHEN EXISTS (
+             SELECT 1 FROM network_mediatorattendance a
+             JOIN network_training t ON t.id = a.training_id
+             WHERE a.mediator_id = m.id AND t.held_on <= %(day)s
+               AND t.audience = 'mediators' AND t.programme = 'framework')
+           THEN 1 ELSE 0 END)
+FROM network_mediator m
+JOIN network_mediationteam tm ON tm.id = m.team_id
+JOIN network_adminunit c ON c.id = tm.commune_id
+WHERE m.recognised_on <= %(day)s AND (m.left_on IS NULL OR m.left_on > %(day)s)
+  AND (tm.dissolved_on IS NULL OR tm.dissolved_on > %(day)s)
+GROUP BY c.parent_id
+"""
+TEAMS_SQL = """
+SELECT c.parent_id, COUNT(*),
+       SUM(CASE WHEN leaders > 0 AND members >= 3 AND women > 0
+                 AND (NOT tm.ethnic_minority_area OR minority > 0) THEN 1 ELSE 0 END)
+FROM (
+  SELECT m.team_id,
+         SUM(CASE WHEN m.role = 'leader' THEN 1 ELSE 0 END) AS leaders,
+         COUNT(*) AS members,
+         SUM(CASE WHEN m.sex = 'F' THEN 1 ELSE 0 END) AS women,
+         SUM(CASE WHEN m.ethnicity NOT IN ('', 'Kinh') THEN 1 ELSE 0 END) AS minority
+  FROM network_mediator m
+  WHERE m.recognised_on <= %(day)s AND (m.left_on IS NULL OR m.left_on > %(day)s)
+  GROUP BY m.team_id
+) per_team
+JOIN network_mediationteam tm ON tm.id = per_team.team_id
+JOIN network_adminunit c ON c.id = tm.commune_id
+GROUP BY c.parent_id
+"""
+LINES_SQL = """
+SELECT c.parent_id, SUM(l.teams), SUM(l.compliant_teams), SUM(l.supported_teams),
+       SUM(l.mediators), SUM(l.trained), SUM(l.with_material), SUM(l.new_due),
+       SUM(l.new_trained_in_time), SUM(l.cases_received), SUM(l.cases_successful)
+FROM reports_communeyear l JOIN network_adminunit c ON c.id = l.commune_id
+WHERE l.year = %(year)s
+GROUP BY c.parent_id
+"""
+
+
+def timed_sql(sql, params):
+    with connection.cursor() as cursor:
+        started = time.perf_counter()
+        cursor.execute(sql, params)
+        cursor.fetchall()
+        return time.perf_counter() - started
+
+
+def median_request(client, url):
+    client.get(url)  # warm caches (templates, translations)
+    times, queries = [], None
+    for _ in range(RUNS):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(url)
+            times.append(time.perf_counter() - started)
+        assert response.status_code == 200, response.status_code
+        queries = captured
+    query_time = sum(float(q["time"]) for q in queries.captured_queries)
+    return statistics.median(times), len(queries), query_time
+
+
+def main():
+    setup_test_environment()
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        call_command("loaddata", "units_bac_giang", "plan", "targets", verbosity=0)
+        started = time.perf_counter()
+        counts = seed_demo("national", 1, history=False)
+        print(
+            f"seeded {counts['network.MediationTeam']:,} teams, "
+            f"{counts['network.Mediator']:,} mediators in {time.perf_counter() - started:.0f} s "
+            f"(figures recounted on commit)"
+        )
+        leader = User.objects.create_user("bench-leader")
+        leader.groups.add(Group.objects.get(name="leadership"))
+        client = Client()
+        client.force_login(leader)
+        province = AdminUnit.objects.get(code="24")
+        district = AdminUnit.objects.filter(parent=province, level="district").first()
+
+        day = f"{YEAR}-12-31"
+        raw = timed_sql(RAW_SQL, {"day": day}) + timed_sql(TEAMS_SQL, {"day": day})
+        lines = timed_sql(LINES_SQL, {"year": YEAR})
+        overview, overview_queries, overview_sql = median_request(client, f"/chi-tieu/?year={YEAR}")
+        table, table_queries, table_sql = median_request(
+            client, f"/chi-tieu/?year={YEAR}&unit={district.code}"
+        )
+
+        print(f"database: {connection.vendor}")
+        print(f"floor, raw rows (mediators and teams grouped by district): {raw * 1000:,.0f} ms")
+        print(f"floor, commune-year figures grouped by district:          {lines * 1000:,.1f} ms")
+        for name, total, count, sql in (
+            ("overview (province)", overview, overview_queries, overview_sql),
+            ("district table", table, table_queries, table_sql),
+        ):
+            print(
+                f"{name}: median {total * 1000:,.0f} ms (goal ≤ {GOAL_MS}), {count} queries "
+                f"taking {sql * 1000:,.1f} ms = {sql / lines:.1f}× the figures floor; "
+                f"raw-rows floor / request = {raw / total:.1f}×"
+            )
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
