@@ -30,13 +30,13 @@ from django.contrib.auth.models import Group  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from network.demo import seed_demo  # noqa: E402
 from network.models import AdminUnit  # noqa: E402
 
-YEAR = 2025
+YEAR = 2025  # the trends read 2024–2026 (the years up to today)
 RUNS = 7
 GOAL_MS = 200
 
@@ -57,6 +57,7 @@ JOIN network_mediationteam tm ON tm.id = m.team_id
 JOIN network_adminunit c ON c.id = tm.commune_id
 WHERE m.recognised_on <= %(day)s AND (m.left_on IS NULL OR m.left_on > %(day)s)
   AND (tm.dissolved_on IS NULL OR tm.dissolved_on > %(day)s)
+  AND c.parent_id IN (SELECT id FROM network_adminunit WHERE parent_id = %(province)s)
 GROUP BY c.parent_id
 """
 TEAMS_SQL = """
@@ -75,15 +76,18 @@ FROM (
 ) per_team
 JOIN network_mediationteam tm ON tm.id = per_team.team_id
 JOIN network_adminunit c ON c.id = tm.commune_id
+WHERE c.parent_id IN (SELECT id FROM network_adminunit WHERE parent_id = %(province)s)
 GROUP BY c.parent_id
 """
+# The figures the overview reads: its year and the years of its trend, for its province.
 LINES_SQL = """
-SELECT c.parent_id, SUM(l.teams), SUM(l.compliant_teams), SUM(l.supported_teams),
+SELECT l.year, c.parent_id, SUM(l.teams), SUM(l.compliant_teams), SUM(l.supported_teams),
        SUM(l.mediators), SUM(l.trained), SUM(l.with_material), SUM(l.new_due),
        SUM(l.new_trained_in_time), SUM(l.cases_received), SUM(l.cases_successful)
 FROM reports_communeyear l JOIN network_adminunit c ON c.id = l.commune_id
-WHERE l.year = %(year)s
-GROUP BY c.parent_id
+WHERE l.year IN (2024, 2025, 2026)
+  AND c.parent_id IN (SELECT id FROM network_adminunit WHERE parent_id = %(province)s)
+GROUP BY l.year, c.parent_id
 """
 
 
@@ -95,18 +99,35 @@ def timed_sql(sql, params):
         return time.perf_counter() - started
 
 
+class QueryTimer:
+    """Times every query precisely (CaptureQueriesContext rounds to whole milliseconds)."""
+
+    def __init__(self):
+        self.queries = []
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.queries.append((time.perf_counter() - started, sql))
+
+
 def median_request(client, url):
     client.get(url)  # warm caches (templates, translations)
-    times, queries = [], None
+    times, query_times, timer = [], [], None
     for _ in range(RUNS):
-        with CaptureQueriesContext(connection) as captured:
+        timer = QueryTimer()
+        with connection.execute_wrapper(timer):
             started = time.perf_counter()
             response = client.get(url)
             times.append(time.perf_counter() - started)
         assert response.status_code == 200, response.status_code
-        queries = captured
-    query_time = sum(float(q["time"]) for q in queries.captured_queries)
-    return statistics.median(times), len(queries), query_time
+        query_times.append(sum(seconds for seconds, _ in timer.queries))
+    if os.environ.get("BENCH_VERBOSE"):
+        for seconds, sql in sorted(timer.queries, reverse=True)[:5]:
+            print(f"    {seconds * 1000:6.2f} ms  {sql[:110]}")
+    return statistics.median(times), len(timer.queries), statistics.median(query_times)
 
 
 def main():
@@ -122,32 +143,38 @@ def main():
             f"{counts['network.Mediator']:,} mediators in {time.perf_counter() - started:.0f} s "
             f"(figures recounted on commit)"
         )
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # fresh statistics after the bulk load, as in production
         leader = User.objects.create_user("bench-leader")
         leader.groups.add(Group.objects.get(name="leadership"))
         client = Client()
         client.force_login(leader)
-        province = AdminUnit.objects.get(code="24")
+        # The province the overview opens on (the first by code), and the same scope and
+        # years (the year and its trend) for both floors.
+        province = AdminUnit.objects.filter(level="province", parent=None).order_by("code")[0]
         district = AdminUnit.objects.filter(parent=province, level="district").first()
 
-        day = f"{YEAR}-12-31"
-        raw = timed_sql(RAW_SQL, {"day": day}) + timed_sql(TEAMS_SQL, {"day": day})
-        lines = timed_sql(LINES_SQL, {"year": YEAR})
+        day, scope = f"{YEAR}-12-31", {"province": province.pk}
+        raw = timed_sql(RAW_SQL, {"day": day, **scope}) + timed_sql(
+            TEAMS_SQL, {"day": day, **scope}
+        )
+        lines = timed_sql(LINES_SQL, scope)
         overview, overview_queries, overview_sql = median_request(client, f"/chi-tieu/?year={YEAR}")
         table, table_queries, table_sql = median_request(
             client, f"/chi-tieu/?year={YEAR}&unit={district.code}"
         )
 
-        print(f"database: {connection.vendor}")
-        print(f"floor, raw rows (mediators and teams grouped by district): {raw * 1000:,.0f} ms")
-        print(f"floor, commune-year figures grouped by district:          {lines * 1000:,.1f} ms")
+        print(f"database: {connection.vendor}; overview of {province.name} ({province.code})")
+        print(f"floor, raw rows of {YEAR} by district:         {raw * 1000:,.0f} ms")
+        print(f"floor, commune-year figures 2024–2026 by district: {lines * 1000:,.1f} ms")
         for name, total, count, sql in (
             ("overview (province)", overview, overview_queries, overview_sql),
             ("district table", table, table_queries, table_sql),
         ):
             print(
-                f"{name}: median {total * 1000:,.0f} ms (goal ≤ {GOAL_MS}), {count} queries "
-                f"taking {sql * 1000:,.1f} ms = {sql / lines:.1f}× the figures floor; "
-                f"raw-rows floor / request = {raw / total:.1f}×"
+                f"{name}: median {total * 1000:,.0f} ms (goal ≤ {GOAL_MS}); {count} queries "
+                f"taking {sql * 1000:,.2f} ms = {sql / lines:.1f}× the figures floor (goal ≤ 2×), "
+                f"{raw / sql:,.0f}× faster than the raw-rows floor (goal ≥ 10×)"
             )
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)

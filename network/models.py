@@ -23,7 +23,8 @@ ETHNICITIES = [
 class AdminUnitQuerySet(models.QuerySet):
     def within(self, unit):
         """The unit itself and every unit below it (a province's districts and communes)."""
-        return self.filter(Q(pk=unit.pk) | Q(parent=unit) | Q(parent__parent=unit))
+        children = AdminUnit.objects.filter(parent=unit).values("pk")
+        return self.filter(Q(pk=unit.pk) | Q(parent=unit) | Q(parent__in=children))
 
     def communes(self):
         return self.filter(level=AdminUnit.Level.COMMUNE)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from network.models import AdminUnit
 
-from .kpi import RATES, Kpi, Result, compare, ratio
+from .kpi import RATES, Kpi, KpiData, Result, compare, ratio
 from .models import Target
 
 # The columns of the table of districts (or communes): rates any unit has, and O2a.
@@ -144,13 +144,14 @@ class Dashboard:
 
 def build(year, unit, years):
     """The dashboard for ``unit`` in ``year``; trends over ``years`` (the plan's)."""
-    kpi = Kpi(year, unit)
-    results = [r for r in kpi.results() if r.applies]
     this_year = timezone.localdate().year
+    shown = [other for other in years if other <= this_year]
+    data = KpiData(unit, [*shown, year])  # one set of queries for the year and its trend
+    kpi = Kpi(year, unit, data=data)
+    results = [r for r in kpi.results() if r.applies]
     history = {
-        other: {r.code: r.value for r in Kpi(other, unit).results()}
-        for other in years
-        if other <= this_year
+        other: {r.code: r.value for r in Kpi(other, unit, data=data).results()}
+        for other in shown
     }
     cards = []
     for result in results:
@@ -185,7 +186,7 @@ def pilot_rate(kpi, pilot):
 
 def child_rows(kpi):
     """One row per district (or commune) with the table's targets, from the same lines."""
-    targets = {t.code: t for t in Target.objects.filter(code__in=TABLE_CODES)}
+    targets = {t.code: t for t in kpi.data.targets if t.code in TABLE_CODES}
     rows = []
     for unit_id, (code, name, level) in sorted(kpi.names.items(), key=lambda i: i[1][0]):
         line = kpi.lines.get(unit_id)

@@ -6,12 +6,14 @@ materials, pilot and model communes), always grouped in the database: the number
 queries is the same for ten communes and for ten thousand.
 """
 
+from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, Sum, When
+from django.db.models import Case, Count, Exists, F, Min, OuterRef, Q, Sum, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from network.dates import cutoff_date
 from network.models import (
@@ -20,9 +22,7 @@ from network.models import (
     ModelCommune,
     PilotCommune,
     Trainer,
-    TrainerAttendance,
     Training,
-    active_on,
 )
 from reports.models import CommuneYear
 
@@ -96,77 +96,149 @@ def ratio(numerator, denominator):
     return numerator / denominator if denominator else None
 
 
-class Kpi:
-    """All targets for one year and one unit (province, district or commune)."""
+class KpiData:
+    """What the engine reads for one unit over some years: one grouped query per source.
 
-    def __init__(self, year: int, unit: AdminUnit, basis: str | None = None):
-        self.year = year
+    The dashboard shows a year and the trend of every target over the years before it;
+    one ``KpiData`` serves them all, so the page costs the same handful of queries whether
+    it shows one year or seven, ten communes or ten thousand.
+    """
+
+    def __init__(self, unit: AdminUnit, years):
         self.unit = unit
+        self.years = sorted(set(years))
         self.level = unit.level
-        self.cutoff = cutoff_date(year)
-        self.basis = basis or settings.SUCCESS_RATE_BASIS
         # The units a shortfall is named by: districts of a province, communes of a district.
         self.child_level = {"province": "district", "district": "commune"}.get(self.level)
 
-    # --- the data, one grouped query each ---
-
-    def _communes(self):
+    def communes(self):
         communes = AdminUnit.objects.filter(level=AdminUnit.Level.COMMUNE)
         if self.level == AdminUnit.Level.COMMUNE:
             return communes.filter(pk=self.unit.pk)
         if self.level == AdminUnit.Level.DISTRICT:
             return communes.filter(parent=self.unit)
-        return communes.filter(Q(parent=self.unit) | Q(parent__parent=self.unit))
+        # "parent in (its districts)" rather than parent__parent: an index lookup, not a join
+        # over every unit of the country.
+        districts = AdminUnit.objects.filter(parent=self.unit).values("pk")
+        return communes.filter(Q(parent=self.unit) | Q(parent__in=districts))
+
+    @cached_property
+    def lines(self):
+        """{year: {child unit id: {field: sum}}}, pilot communes also summed apart."""
+        if self.level == AdminUnit.Level.PROVINCE:
+            # Named by district; a commune directly under the province by itself.
+            key = Case(
+                When(commune__parent__level="district", then=F("commune__parent_id")),
+                default=F("commune_id"),
+            )
+        else:
+            key = F("commune_id")
+        pilot = Exists(
+            PilotCommune.objects.filter(
+                commune=OuterRef("commune"),
+                start_year__lte=OuterRef("year"),
+                end_year__gte=OuterRef("year"),
+            )
+        )
+        # Aliases differ from the field names: an annotation named like a field would
+        # shadow it in the pilot sums below.
+        sums = {f"sum_{name}": Coalesce(Sum(name), 0) for name in LINE_FIELDS}
+        pilot_sums = {
+            f"sum_pilot_{name}": Coalesce(Sum(name, filter=Q(pilot)), 0)
+            for name in ("cases_received", "cases_successful", "cases_unsuccessful")
+        }
+        rows = (
+            CommuneYear.objects.filter(year__in=self.years, commune__in=self.communes())
+            .annotate(child=key)
+            .values("year", "child")
+            .annotate(rows=Count("pk"), **sums, **pilot_sums)
+            .order_by()
+        )
+        lines = defaultdict(dict)
+        for row in rows:
+            year, child = row.pop("year"), row.pop("child")
+            lines[year][child] = {key.removeprefix("sum_"): value for key, value in row.items()}
+        return lines
+
+    @cached_property
+    def names(self):
+        """{id: (code, name, level)} of the units directly below (districts, or communes)."""
+        children = AdminUnit.objects.filter(parent=self.unit) if self.child_level else []
+        return {unit.pk: (unit.code, unit.name, unit.level) for unit in children}
+
+    @cached_property
+    def targets(self):
+        return list(Target.objects.all())
+
+    @cached_property
+    def trainers(self):
+        """The trainers in scope with their dates (a small register: read whole, once)."""
+        if self.level == AdminUnit.Level.COMMUNE:
+            return []
+        first_trained = Min(
+            "attendances__training__held_on",
+            filter=Q(attendances__training__audience=Training.Audience.TRAINERS),
+        )
+        return list(
+            Trainer.objects.filter(unit__in=AdminUnit.objects.within(self.unit))
+            .annotate(first_trained=first_trained)
+            .values(
+                "unit_id",
+                "level",
+                "active_from",
+                "active_to",
+                "materials_received_on",
+                "first_trained",
+            )
+        )
+
+    @cached_property
+    def materials(self):
+        return list(Material.objects.exclude(published_on=None).values_list("kind", "published_on"))
+
+    @cached_property
+    def model_communes(self):
+        return list(
+            ModelCommune.objects.filter(commune__in=self.communes()).values_list(
+                "commune_id", "year"
+            )
+        )
+
+    @cached_property
+    def pilots(self):
+        return list(
+            PilotCommune.objects.filter(commune__in=self.communes()).values_list(
+                "commune_id", "commune__parent_id", "start_year", "end_year"
+            )
+        )
+
+    @cached_property
+    def commune_count(self):
+        return self.communes().count()
+
+
+class Kpi:
+    """All targets for one year and one unit (province, district or commune)."""
+
+    def __init__(self, year, unit, basis=None, data: KpiData | None = None):
+        self.year = year
+        self.unit = unit
+        self.level = unit.level
+        self.cutoff = cutoff_date(year)
+        self.basis = basis or settings.SUCCESS_RATE_BASIS
+        self.data = data or KpiData(unit, [year])
+        self.child_level = self.data.child_level
 
     @property
     def lines(self):
-        """{child unit id: {field: sum}} plus totals, pilot communes summed apart."""
-        if not hasattr(self, "_lines"):
-            if self.level == AdminUnit.Level.PROVINCE:
-                # Named by district; a commune directly under the province by itself.
-                key = Case(
-                    When(commune__parent__level="district", then=F("commune__parent_id")),
-                    default=F("commune_id"),
-                )
-            else:
-                key = F("commune_id")
-            pilot = Exists(
-                PilotCommune.objects.filter(
-                    commune=OuterRef("commune"),
-                    start_year__lte=self.year,
-                    end_year__gte=self.year,
-                )
-            )
-            # Aliases differ from the field names: an annotation named like a field would
-            # shadow it in the pilot sums below.
-            sums = {f"sum_{name}": Coalesce(Sum(name), 0) for name in LINE_FIELDS}
-            pilot_sums = {
-                f"sum_pilot_{name}": Coalesce(Sum(name, filter=Q(pilot)), 0)
-                for name in ("cases_received", "cases_successful", "cases_unsuccessful")
-            }
-            rows = (
-                CommuneYear.objects.filter(year=self.year, commune__in=self._communes())
-                .annotate(child=key)
-                .values("child")
-                .annotate(rows=Count("pk"), **sums, **pilot_sums)
-                .order_by()
-            )
-            self._lines = {
-                row.pop("child"): {key.removeprefix("sum_"): value for key, value in row.items()}
-                for row in rows
-            }
-        return self._lines
-
-    def total(self, name):
-        return sum(line[name] for line in self.lines.values())
+        return self.data.lines.get(self.year, {})
 
     @property
     def names(self):
-        """{id: (code, name, level)} of the units directly below (districts, or communes)."""
-        if not hasattr(self, "_names"):
-            children = AdminUnit.objects.filter(parent=self.unit) if self.child_level else []
-            self._names = {unit.pk: (unit.code, unit.name, unit.level) for unit in children}
-        return self._names
+        return self.data.names
+
+    def total(self, name):
+        return sum(line[name] for line in self.lines.values())
 
     def _short(self, values: dict):
         """[{code, name, value}] for the child units in ``values`` (id → value), by code."""
@@ -179,7 +251,7 @@ class Kpi:
     # --- the targets ---
 
     def results(self) -> list[Result]:
-        return [self.result(target) for target in Target.objects.all()]
+        return [self.result(target) for target in self.data.targets]
 
     @property
     def is_future(self):
@@ -269,28 +341,20 @@ class Kpi:
 
     # Trainers: a small register, counted live as of the cut-off.
 
-    @property
+    @cached_property
     def trainers(self):
-        """{unit id: (trainers, of whom trained and given materials)} as of the cut-off."""
-        if not hasattr(self, "_trainers"):
-            trained = Exists(
-                TrainerAttendance.objects.filter(
-                    trainer=OuterRef("pk"),
-                    training__held_on__lte=self.cutoff,
-                    training__audience=Training.Audience.TRAINERS,
-                )
-            )
-            equipped = Q(trained) & Q(materials_received_on__lte=self.cutoff)
-            units = AdminUnit.objects.within(self.unit) if self.level != "commune" else []
-            rows = (
-                Trainer.objects.filter(active_on(self.cutoff, "active_from", "active_to"))
-                .filter(unit__in=units)
-                .values("unit_id", "level")
-                .annotate(total=Count("pk"), equipped=Count("pk", filter=equipped))
-                .order_by()
-            )
-            self._trainers = {(row["unit_id"], row["level"]): row for row in rows}
-        return self._trainers
+        """{(unit id, level): {total, equipped}} for the trainers active on the cut-off;
+        equipped = trained (a course for trainers) and given the materials by then."""
+        day = self.cutoff
+        counts = defaultdict(lambda: {"total": 0, "equipped": 0})
+        for row in self.data.trainers:
+            if row["active_from"] > day or (row["active_to"] and row["active_to"] <= day):
+                continue
+            entry = counts[(row["unit_id"], row["level"])]
+            entry["total"] += 1
+            trained, given = row["first_trained"], row["materials_received_on"]
+            entry["equipped"] += bool(trained and trained <= day and given and given <= day)
+        return counts
 
     def _district_teams(self):
         """{district id: teams} for the districts in scope (communes under the province
@@ -356,44 +420,31 @@ class Kpi:
             )
 
     def measure_O1(self, result, threshold, upper):
-        published = dict(
-            Material.objects.filter(published_on__lte=self.cutoff)
-            .values_list("kind")
-            .annotate(count=Count("pk"))
-            .order_by()
-        )
+        published = Counter(kind for kind, day in self.data.materials if day <= self.cutoff)
         kinds = Material.Kind
-        covered = [kind for kind in kinds if published.get(kind.value, 0) >= threshold]
+        covered = [kind for kind in kinds if published[kind.value] >= threshold]
         result.numerator, result.denominator = len(covered), len(kinds)
         result.value = len(covered)  # kinds with a published material
         result.met = len(covered) == len(kinds)
         result.short = [
-            {"code": kind.value, "name": str(kind.label), "value": published.get(kind.value, 0)}
+            {"code": kind.value, "name": str(kind.label), "value": published[kind.value]}
             for kind in kinds
             if kind not in covered
         ]
 
     def measure_O9(self, result, threshold, upper):
-        communes = self._communes()
-        total = communes.count()
-        recognised = (
-            ModelCommune.objects.filter(year__lte=self.year, commune__in=communes)
-            .values("commune")
-            .distinct()
-            .count()
+        total = self.data.commune_count
+        recognised = len(
+            {commune for commune, year in self.data.model_communes if year <= self.year}
         )
         self._settle(result, recognised, total, ratio(recognised, total), threshold)
 
     def measure_T2_1(self, result, threshold, upper):
-        pilots = (
-            PilotCommune.objects.filter(
-                start_year__lte=self.year, end_year__gte=self.year, commune__in=self._communes()
-            )
-            .values("commune__parent_id")
-            .annotate(count=Count("commune", distinct=True))
-            .order_by()
-        )
-        counts = {row["commune__parent_id"]: row["count"] for row in pilots}
+        communes = defaultdict(set)
+        for commune, parent, start, end in self.data.pilots:
+            if start <= self.year <= end:
+                communes[parent].add(commune)
+        counts = {parent: len(ids) for parent, ids in communes.items()}
         districts = (
             [self.unit.pk] if self.level == "district" else [pk for pk in self._district_teams()]
         )
