@@ -10,8 +10,7 @@ from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
-from django.db.models import Case, Count, Exists, F, Min, OuterRef, Q, Sum, When
-from django.db.models.functions import Coalesce
+from django.db.models import Min, Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -92,6 +91,11 @@ def compare(value, comparator, threshold, upper=None) -> bool:
     return threshold <= value <= upper  # "between"
 
 
+def line_value(values, name):
+    """A field of a commune-year row read as ``LINE_FIELDS`` values."""
+    return values[LINE_FIELDS.index(name)]
+
+
 def ratio(numerator, denominator):
     return numerator / denominator if denominator else None
 
@@ -111,53 +115,47 @@ class KpiData:
         # The units a shortfall is named by: districts of a province, communes of a district.
         self.child_level = {"province": "district", "district": "commune"}.get(self.level)
 
-    def communes(self):
-        communes = AdminUnit.objects.filter(level=AdminUnit.Level.COMMUNE)
+    @cached_property
+    def commune_children(self):
+        """{commune id: the child unit it is counted under}: its district below a province,
+        itself below a district (or when it sits directly under the province)."""
         if self.level == AdminUnit.Level.COMMUNE:
-            return communes.filter(pk=self.unit.pk)
-        if self.level == AdminUnit.Level.DISTRICT:
-            return communes.filter(parent=self.unit)
-        # "parent in (its districts)" rather than parent__parent: an index lookup, not a join
-        # over every unit of the country.
-        districts = AdminUnit.objects.filter(parent=self.unit).values("pk")
-        return communes.filter(Q(parent=self.unit) | Q(parent__in=districts))
+            return {self.unit.pk: self.unit.pk}
+        children = {pk: pk for pk, (_c, _n, level) in self.names.items() if level == "commune"}
+        districts = [pk for pk, (_c, _n, level) in self.names.items() if level == "district"]
+        if self.level == AdminUnit.Level.PROVINCE:
+            below = AdminUnit.objects.filter(parent__in=districts, level="commune")
+            children.update(below.values_list("pk", "parent_id"))
+        return children
 
     @cached_property
     def lines(self):
-        """{year: {child unit id: {field: sum}}}, pilot communes also summed apart."""
-        if self.level == AdminUnit.Level.PROVINCE:
-            # Named by district; a commune directly under the province by itself.
-            key = Case(
-                When(commune__parent__level="district", then=F("commune__parent_id")),
-                default=F("commune_id"),
-            )
-        else:
-            key = F("commune_id")
-        pilot = Exists(
-            PilotCommune.objects.filter(
-                commune=OuterRef("commune"),
-                start_year__lte=OuterRef("year"),
-                end_year__gte=OuterRef("year"),
-            )
-        )
-        # Aliases differ from the field names: an annotation named like a field would
-        # shadow it in the pilot sums below.
-        sums = {f"sum_{name}": Coalesce(Sum(name), 0) for name in LINE_FIELDS}
-        pilot_sums = {
-            f"sum_pilot_{name}": Coalesce(Sum(name, filter=Q(pilot)), 0)
-            for name in ("cases_received", "cases_successful", "cases_unsuccessful")
-        }
-        rows = (
-            CommuneYear.objects.filter(year__in=self.years, commune__in=self.communes())
-            .annotate(child=key)
-            .values("year", "child")
-            .annotate(rows=Count("pk"), **sums, **pilot_sums)
-            .order_by()
-        )
+        """{year: {child unit id: {field: sum}}}, pilot communes' cases also summed apart.
+
+        The commune-year rows are read as they are (one per commune and year, a few hundred
+        for a province) and summed here; pilot status comes from ``pilots``, already read.
+        """
+        cases = ("cases_received", "cases_successful", "cases_unsuccessful")
+        pilot_years = defaultdict(set)
+        for commune, _parent, start, end in self.pilots:
+            pilot_years[commune].update(range(start, end + 1))
         lines = defaultdict(dict)
-        for row in rows:
-            year, child = row.pop("year"), row.pop("child")
-            lines[year][child] = {key.removeprefix("sum_"): value for key, value in row.items()}
+        rows = CommuneYear.objects.filter(
+            year__in=self.years, commune_id__in=self.commune_children
+        ).values_list("year", "commune_id", *LINE_FIELDS)
+        for year, commune, *values in rows:
+            child = self.commune_children[commune]
+            line = lines[year].get(child)
+            if line is None:
+                line = lines[year][child] = dict.fromkeys(
+                    ["rows", *LINE_FIELDS, *(f"pilot_{name}" for name in cases)], 0
+                )
+            line["rows"] += 1
+            for name, value in zip(LINE_FIELDS, values, strict=True):
+                line[name] += value
+            if year in pilot_years.get(commune, ()):
+                for name in cases:
+                    line[f"pilot_{name}"] += line_value(values, name)
         return lines
 
     @cached_property
@@ -180,7 +178,7 @@ class KpiData:
             filter=Q(attendances__training__audience=Training.Audience.TRAINERS),
         )
         return list(
-            Trainer.objects.filter(unit__in=AdminUnit.objects.within(self.unit))
+            Trainer.objects.filter(unit_id__in=self._trainer_units())
             .annotate(first_trained=first_trained)
             .values(
                 "unit_id",
@@ -192,6 +190,11 @@ class KpiData:
             )
         )
 
+    def _trainer_units(self):
+        """Trainers belong to the province or a district: the unit and its districts."""
+        districts = [pk for pk, (_c, _n, level) in self.names.items() if level == "district"]
+        return [self.unit.pk, *districts]
+
     @cached_property
     def materials(self):
         return list(Material.objects.exclude(published_on=None).values_list("kind", "published_on"))
@@ -199,7 +202,7 @@ class KpiData:
     @cached_property
     def model_communes(self):
         return list(
-            ModelCommune.objects.filter(commune__in=self.communes()).values_list(
+            ModelCommune.objects.filter(commune_id__in=self.commune_children).values_list(
                 "commune_id", "year"
             )
         )
@@ -207,14 +210,14 @@ class KpiData:
     @cached_property
     def pilots(self):
         return list(
-            PilotCommune.objects.filter(commune__in=self.communes()).values_list(
+            PilotCommune.objects.filter(commune_id__in=self.commune_children).values_list(
                 "commune_id", "commune__parent_id", "start_year", "end_year"
             )
         )
 
-    @cached_property
+    @property
     def commune_count(self):
-        return self.communes().count()
+        return len(self.commune_children)
 
 
 class Kpi:
