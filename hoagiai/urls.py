@@ -18,6 +18,7 @@ urlpatterns = [
     path("ke-hoach/", plan_views.plan_overview, name="plan-overview"),
     path("chi-tieu/", target_views.dashboard, name="dashboard"),
     path("chi-tieu/xuat-excel/", target_views.dashboard_export, name="dashboard-export"),
+    path("chi-tieu/<str:code>/", target_views.target_detail, name="target-detail"),
     path("hoa-giai-vien/han-tap-huan/", network_views.training_due, name="training-due"),
     path(
         "dang-nhap/",

@@ -150,8 +150,7 @@ def build(year, unit, years):
     kpi = Kpi(year, unit, data=data)
     results = [r for r in kpi.results() if r.applies]
     history = {
-        other: {r.code: r.value for r in Kpi(other, unit, data=data).results()}
-        for other in shown
+        other: {r.code: r.value for r in Kpi(other, unit, data=data).results()} for other in shown
     }
     cards = []
     for result in results:

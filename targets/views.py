@@ -10,6 +10,7 @@ from network.spreadsheets import write_sheets
 from plans.models import Plan
 
 from . import dashboard as board
+from .kpi import Kpi
 from .templatetags.kpi import kpi_value, status_label
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -54,6 +55,29 @@ def dashboard(request):
             "parent": parent,
             "table_columns": [(code, board.TABLE_LABELS[code]) for code in board.TABLE_CODES],
         },
+    )
+
+
+@login_required
+def target_detail(request, code):
+    """One target: its plan text and measure, this year's figures, both success-rate bases."""
+    plan, data = _dashboard_for(request)
+    card = next((card for card in data.cards if card.result.code == code), None)
+    if card is None:
+        raise Http404
+    bases = None
+    if code in ("O8a", "O8b"):
+        kpis = {
+            basis: Kpi(data.year, data.unit, basis=basis) for basis in ("received", "concluded")
+        }
+        bases = [
+            (basis, next(r for r in kpi.results() if r.code == code)) for basis, kpi in kpis.items()
+        ]
+    years = list(zip(card.trend.years, card.trend.values, strict=True))
+    return render(
+        request,
+        "targets/detail.html",
+        {"plan": plan, "board": data, "card": card, "bases": bases, "years": years},
     )
 
 

@@ -17,7 +17,7 @@ URL = reverse("dashboard")
 
 @pytest.fixture
 def lines(district_a, district_b):
-    for district, successful in ((district_a, 90), (district_b, 70)):
+    for district, successful, unsuccessful in ((district_a, 90, 5), (district_b, 70, 20)):
         CommuneYear.objects.create(
             commune=district.children.order_by("code").first(),
             year=2025,
@@ -27,7 +27,8 @@ def lines(district_a, district_b):
             trained=36,
             cases_received=100,
             cases_successful=successful,
-            cases_unsuccessful=100 - successful,
+            cases_unsuccessful=unsuccessful,
+            cases_in_progress=100 - successful - unsuccessful,
         )
 
 
@@ -118,3 +119,20 @@ def test_a_new_mediator_shows_on_the_next_request(
     board = client.get(URL, {"year": 2025}).context["board"]
     o4 = next(card.result for card in board.cards if card.result.code == "O4")
     assert (o4.numerator, o4.denominator, o4.met) == (0, 1, False)
+
+
+def test_the_success_rate_page_shows_both_bases(client, leader, lines):
+    client.force_login(leader)
+    response = client.get(reverse("target-detail", args=["O8a"]), {"year": 2025})
+    assert response.status_code == 200
+    [(received_basis, received), (concluded_basis, concluded)] = response.context["bases"]
+    assert (received.numerator, received.denominator) == (160, 200)
+    assert (concluded.numerator, concluded.denominator) == (160, 185)
+    page = response.content.decode()
+    assert "hòa giải thành ÷ số vụ việc tiếp nhận" in page
+    assert "hòa giải thành ÷ số vụ việc đã kết thúc" in page
+
+
+def test_an_unknown_target_is_not_found(client, leader):
+    client.force_login(leader)
+    assert client.get(reverse("target-detail", args=["X9"])).status_code == 404
