@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.scoping import scope_for
 
+from .history import CHANGED, CREATED, bulk_history
 from .models import (
     ETHNICITIES,
     AdminUnit,
@@ -187,11 +187,12 @@ class RegistryExcel:
 
     def _write(self, model, new, changed, fields, reason):
         """Insert and update in bulk, writing the history rows explicitly (DESIGN §6)."""
-        history = {"batch_size": 2000, "default_user": self.user, "default_change_reason": reason}
         if new:
-            bulk_create_with_history(new, model, **history)
+            model.objects.bulk_create(new, batch_size=2000)
+            bulk_history(new, model, CREATED, self.user, reason)
         if changed:
-            bulk_update_with_history(changed, model, fields, **history)
+            model.objects.bulk_update(changed, fields, batch_size=2000)
+            bulk_history(changed, model, CHANGED, self.user, reason)
 
     # --- lookups shared by the registers (one query each, then dictionaries) ---
 

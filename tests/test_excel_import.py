@@ -283,3 +283,20 @@ def test_teams_import_then_mediators(client, officer_a, district_a):
     client.post(reverse(url), {"token": response.context["token"]})
     team = MediationTeam.objects.get(name="Thôn Mới")
     assert team.ethnic_minority_area and team.commune == commune
+
+
+def test_the_history_records_what_an_import_changed(client, province_staff, team):
+    client.force_login(province_staff)
+    confirm(client, upload(client, xlsx([row()])))
+    response = upload(client, xlsx([row(**{col(4): 1976})]))
+    assert (len(response.context["plan"].changed), response.context["plan"].unchanged) == (1, 0)
+    confirm(client, response)
+    mai = Mediator.objects.get()
+    assert mai.birth_year == 1976
+    latest, first = mai.history.order_by("-history_id")[:2]
+    assert (first.history_type, first.birth_year) == ("+", 1975)
+    assert (latest.history_type, latest.birth_year, latest.history_user) == (
+        "~",
+        1976,
+        province_staff,
+    )
