@@ -199,21 +199,19 @@ class KpiData:
     def materials(self):
         return list(Material.objects.exclude(published_on=None).values_list("kind", "published_on"))
 
+    # Pilot and model communes are a few hundred rows nationwide: read them whole (a cheap
+    # scan) and keep the scope's here, rather than filter by a long list of commune ids.
     @cached_property
     def model_communes(self):
-        return list(
-            ModelCommune.objects.filter(commune_id__in=self.commune_children).values_list(
-                "commune_id", "year"
-            )
-        )
+        rows = ModelCommune.objects.values_list("commune_id", "year")
+        return [row for row in rows if row[0] in self.commune_children]
 
     @cached_property
     def pilots(self):
-        return list(
-            PilotCommune.objects.filter(commune_id__in=self.commune_children).values_list(
-                "commune_id", "commune__parent_id", "start_year", "end_year"
-            )
+        rows = PilotCommune.objects.values_list(
+            "commune_id", "commune__parent_id", "start_year", "end_year"
         )
+        return [row for row in rows if row[0] in self.commune_children]
 
     @property
     def commune_count(self):
