@@ -161,6 +161,14 @@ class RegistryExcel:
         header = next(str(c.header) for c in self.columns if c.key == key)
         plan.errors.append(CellError(index, header, message))
 
+    def _repeats(self, plan, seen, key, index, column, message):
+        """True (and the row reported) when ``key`` was already on an earlier row."""
+        if key in seen:
+            self._error(plan, index, column, message % {"row": seen[key]})
+            return True
+        seen[key] = index
+        return False
+
     def _place(self, plan, obj, existing):
         """Count a row as new, changed or unchanged against the stored row."""
         if existing is None:
@@ -309,15 +317,10 @@ class TeamExcel(RegistryExcel):
     def _check_row(self, index, values, plan, seen):
         commune = values["commune"]
         key = (commune.pk, header_key(values["name"]))
-        if key in seen:
-            self._error(
-                plan,
-                index,
-                "name",
-                _("the same team appears again (row %(row)d)") % {"row": seen[key]},
-            )
+        if self._repeats(
+            plan, seen, key, index, "name", _("the same team appears again (row %(row)d)")
+        ):
             return
-        seen[key] = index
         if (
             values["established_on"]
             and values["dissolved_on"]
@@ -414,15 +417,15 @@ class MediatorExcel(RegistryExcel):
             )
             return
         key = (team.pk, header_key(values["full_name"]))
-        if key in seen:
-            self._error(
-                plan,
-                index,
-                "full_name",
-                _("the same person appears twice in this team (row %(row)d)") % {"row": seen[key]},
-            )
+        if self._repeats(
+            plan,
+            seen,
+            key,
+            index,
+            "full_name",
+            _("the same person appears twice in this team (row %(row)d)"),
+        ):
             return
-        seen[key] = index
         recognised, left = values["recognised_on"], values["left_on"]
         if recognised > self.today:
             self._error(plan, index, "recognised_on", _("recognised on a future date"))
@@ -495,15 +498,10 @@ class TrainerExcel(RegistryExcel):
     def _check_row(self, index, values, plan, seen):
         unit = values["unit"]
         key = (unit.pk, header_key(values["full_name"]))
-        if key in seen:
-            self._error(
-                plan,
-                index,
-                "full_name",
-                _("the same trainer appears again (row %(row)d)") % {"row": seen[key]},
-            )
+        if self._repeats(
+            plan, seen, key, index, "full_name", _("the same trainer appears again (row %(row)d)")
+        ):
             return
-        seen[key] = index
         if unit.level != values["level"]:
             self._error(plan, index, "unit", _("the unit's level does not match the trainer's"))
             return
@@ -717,16 +715,9 @@ class TrainingExcel(RegistryExcel):
             self._error(plan, index, "person", missing % {"unit": unit.name})
             return
         attendance_key = (kind, id(training) if training.pk is None else training.pk, person_key)
-        if attendance_key in seen:
-            self._error(
-                plan,
-                index,
-                "person",
-                _("this person is already listed for this training (row %(row)d)")
-                % {"row": seen[attendance_key]},
-            )
+        repeated = _("this person is already listed for this training (row %(row)d)")
+        if self._repeats(plan, seen, attendance_key, index, "person", repeated):
             return
-        seen[attendance_key] = index
         if training.pk is not None and attendance_key in self.attended:
             plan.unchanged += 1
             return

@@ -4,6 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin_mixins import ScopedAdminMixin
 from network.admin import district_filter
+from network.figures import FIELDS
 
 from .models import CommuneYear
 
@@ -23,6 +24,25 @@ class CommuneYearAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     search_fields = ["commune__name__unaccent", "commune__code"]
     autocomplete_fields = ["commune"]
     list_select_related = ["commune"]
+    # The registry counts are kept current from the registry (reports.figures): shown, never
+    # typed. People enter the case figures.
+    readonly_fields = FIELDS
+    fieldsets = [
+        (None, {"fields": ["commune", "year"]}),
+        (
+            _("Cases"),
+            {
+                "fields": [
+                    "cases_received",
+                    "cases_successful",
+                    "cases_unsuccessful",
+                    "cases_in_progress",
+                    "note",
+                ]
+            },
+        ),
+        (_("Counted from the registry"), {"fields": FIELDS}),
+    ]
 
     @admin.display(description=_("success rate"))
     def rate(self, figures):
