@@ -295,6 +295,8 @@ def test_the_history_records_what_an_import_changed(client, province_staff, team
     assert mai.birth_year == 1976
     latest, first = mai.history.order_by("-history_id")[:2]
     assert (first.history_type, first.birth_year) == ("+", 1975)
+    assert (first.recognised_on, first.team_id, first.left_on) == (date(2024, 3, 5), team.pk, None)
+    assert first.history_date <= latest.history_date
     assert (latest.history_type, latest.birth_year, latest.history_user) == (
         "~",
         1976,
