@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from network.models import AdminUnit
 
-from .kpi import RATES, Kpi, KpiData, Result, compare, ratio
+from .kpi import CASES, RATES, Kpi, KpiData, Result, compare, ratio
 from .models import Target
 
 # The columns of the table of districts (or communes): rates any unit has, and O2a.
@@ -171,16 +171,11 @@ def build(year, unit, years):
 
 def pilot_rate(kpi, pilot):
     """Success rate of the pilot communes, or of the others, on the engine's basis."""
-    prefix = "pilot_" if pilot else ""
-    successful = kpi.total(f"{prefix}cases_successful")
-    unsuccessful = kpi.total(f"{prefix}cases_unsuccessful")
-    received = kpi.total(f"{prefix}cases_received")
-    if not pilot:
-        successful -= kpi.total("pilot_cases_successful")
-        unsuccessful -= kpi.total("pilot_cases_unsuccessful")
-        received -= kpi.total("pilot_cases_received")
-    whole = received if kpi.basis == "received" else successful + unsuccessful
-    return ratio(successful, whole)
+    totals = {name: kpi.total(name) for name in (*CASES, *(f"pilot_{name}" for name in CASES))}
+    if pilot:
+        return ratio(*kpi.success(totals, prefix="pilot_"))
+    others = {name: totals[name] - totals[f"pilot_{name}"] for name in CASES}
+    return ratio(*kpi.success(others))
 
 
 def child_rows(kpi):
@@ -231,11 +226,6 @@ def _child_value(kpi, code, unit_id, line, level):
     if not line:
         return None
     if code == "O8a":
-        whole = (
-            line["cases_received"]
-            if kpi.basis == "received"
-            else line["cases_successful"] + line["cases_unsuccessful"]
-        )
-        return ratio(line["cases_successful"], whole)
+        return ratio(*kpi.success(line))
     part, whole = RATES[code]
     return ratio(line[part], line[whole])

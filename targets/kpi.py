@@ -41,6 +41,8 @@ LINE_FIELDS = [
     "cases_unsuccessful",
 ]
 
+CASES = ("cases_received", "cases_successful", "cases_unsuccessful")
+
 # Which level each target is counted at (Target.scope), and the rate targets' fractions.
 APPLIES = {
     Target.Scope.PROVINCE: {"province"},
@@ -135,7 +137,7 @@ class KpiData:
         The commune-year rows are read as they are (one per commune and year, a few hundred
         for a province) and summed here; pilot status comes from ``pilots``, already read.
         """
-        cases = ("cases_received", "cases_successful", "cases_unsuccessful")
+        cases = CASES
         pilot_years = defaultdict(set)
         for commune, _parent, start, end in self.pilots:
             pilot_years[commune].update(range(start, end + 1))
@@ -311,29 +313,26 @@ class Kpi:
             else []
         )
 
-    def _success(self, prefix=""):
-        successful = f"{prefix}cases_successful"
-        other = f"{prefix}cases_received" if self.basis == "received" else None
-
-        def whole(line):
-            if other:
-                return line[other]
-            return line[successful] + line[f"{prefix}cases_unsuccessful"]
-
-        return successful, whole
+    def success(self, line, prefix=""):
+        """(cases mediated successfully, the denominator) of a line on the engine's basis:
+        cases received, or cases concluded (successful + unsuccessful)."""
+        successful = line[f"{prefix}cases_successful"]
+        if self.basis == "received":
+            return successful, line[f"{prefix}cases_received"]
+        return successful, successful + line[f"{prefix}cases_unsuccessful"]
 
     def measure_O8a(self, result, threshold, upper, prefix=""):
-        successful, whole = self._success(prefix)
-        numerator = self.total(successful)
-        denominator = sum(whole(line) for line in self.lines.values())
+        parts = {unit_id: self.success(line, prefix) for unit_id, line in self.lines.items()}
+        numerator = sum(successful for successful, _whole in parts.values())
+        denominator = sum(whole for _successful, whole in parts.values())
         self._settle(result, numerator, denominator, ratio(numerator, denominator), threshold)
         if self.child_level:
+            rates = {unit_id: ratio(*pair) for unit_id, pair in parts.items()}
             result.short = self._short(
                 {
-                    unit_id: line[successful] / whole(line)
-                    for unit_id, line in self.lines.items()
-                    if whole(line)
-                    and not compare(line[successful] / whole(line), result.comparator, threshold)
+                    unit_id: rate
+                    for unit_id, rate in rates.items()
+                    if rate is not None and not compare(rate, result.comparator, threshold)
                 }
             )
 

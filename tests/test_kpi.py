@@ -305,3 +305,14 @@ def test_the_kpi_command_refuses_a_bad_year_or_unit(args):
         call_command("kpi", *args, "--json", stderr=err)
     assert exit_info.value.code == 2
     assert err.getvalue()
+
+
+def test_pilot_communes_beside_the_others(world):
+    from targets.dashboard import pilot_rate
+
+    kpi = Kpi(YEAR, unit("24"))
+    assert pilot_rate(kpi, pilot=True) == pytest.approx(135 / 150)  # a1 and b1
+    assert pilot_rate(kpi, pilot=False) == pytest.approx(40 / 50)  # a2
+    concluded = Kpi(YEAR, unit("24"), basis="concluded")
+    assert pilot_rate(concluded, pilot=False) == pytest.approx(40 / 50)
+    assert pilot_rate(concluded, pilot=True) == pytest.approx(135 / 145)
