@@ -164,7 +164,8 @@ def parse_choice(options: dict[str, object]):
     def parse(value):
         key = header_key(value)
         if key not in folded:
-            shown = ", ".join(sorted({str(k) for k in options if not k.isascii() or len(k) > 1}))
+            # One-letter shorthands (F, M, x) are accepted but not advertised.
+            shown = ", ".join(sorted({str(k) for k in options if len(k) > 1}))
             raise CellProblem(
                 _("“%(value)s” is not recognised; use one of: %(options)s")
                 % {"value": value, "options": shown}
@@ -174,4 +175,4 @@ def parse_choice(options: dict[str, object]):
     return parse
 
 
-YES_NO = {"có": True, "x": True, "không": False, "": False}
+YES_NO = {"Có": True, "x": True, "Không": False}
