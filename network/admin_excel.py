@@ -20,6 +20,9 @@ from django.utils.translation import gettext as _
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 PREVIEW_ROWS = 20
+# Uploads wait here between preview and confirmation; `manage.py clear_stale_imports`
+# removes the ones never confirmed.
+IMPORTS_DIR = "imports"
 
 
 class ExcelAdminMixin:
@@ -106,7 +109,7 @@ class ExcelAdminMixin:
         if plan.ok:
             upload.seek(0)
             token = uuid.uuid4().hex
-            default_storage.save(f"imports/{token}.xlsx", ContentFile(upload.read()))
+            default_storage.save(f"{IMPORTS_DIR}/{token}.xlsx", ContentFile(upload.read()))
             request.session[f"excel_import_{token}"] = {
                 "model": self.opts.label,
                 "filename": upload.name,
@@ -117,7 +120,7 @@ class ExcelAdminMixin:
     def _confirm(self, request, excel, context):
         token = request.POST["token"]
         pending = request.session.pop(f"excel_import_{token}", None)
-        name = f"imports/{token}.xlsx"
+        name = f"{IMPORTS_DIR}/{token}.xlsx"
         if not pending or pending["model"] != self.opts.label or not default_storage.exists(name):
             messages.error(request, _("This import has expired; upload the file again."))
             return redirect(self._excel_url("import"))
