@@ -24,7 +24,7 @@ _REGISTRY = {
         "pilotcommune",
         "modelcommune",
     },
-    "reports": {"communeyear"},
+    "reports": {"communeyear", "yearlyreport", "reportevent", "groupresult", "reportdeadline"},
     "plans": {"plan", "taskgroup", "task", "agency", "taskagency", "milestone"},
     "targets": {"target"},
 }
@@ -34,7 +34,15 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
         "network": dict.fromkeys(_REGISTRY["network"], ALL),
         "plans": dict.fromkeys(_REGISTRY["plans"], ALL),
         "targets": dict.fromkeys(_REGISTRY["targets"], ALL),
-        "reports": {"communeyear": ALL},
+        # Reports are the districts' to fill: staff read, return and approve them, and set
+        # the deadlines. The commune-year lines change only through a district's report.
+        "reports": {
+            "communeyear": VIEW,
+            "yearlyreport": ("view", "review"),
+            "reportevent": VIEW,
+            "groupresult": VIEW,
+            "reportdeadline": ALL,
+        },
         "accounts": {"user": VIEW},
     },
     Role.DISTRICT_OFFICER: {
@@ -45,7 +53,13 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
             "pilotcommune": VIEW,
             "modelcommune": VIEW,
         },
-        "reports": {"communeyear": VIEW},
+        "reports": {
+            "communeyear": VIEW,
+            "yearlyreport": ("view", "add", "change"),
+            "reportevent": VIEW,
+            "groupresult": ("view", "change"),
+            "reportdeadline": VIEW,
+        },
         "plans": dict.fromkeys(_REGISTRY["plans"], VIEW),
         "targets": {"target": VIEW},
     },
@@ -58,7 +72,13 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
             "pilotcommune": VIEW,
             "modelcommune": VIEW,
         },
-        "reports": {"communeyear": VIEW},
+        "reports": {
+            "communeyear": VIEW,
+            "yearlyreport": VIEW,
+            "reportevent": VIEW,
+            "groupresult": VIEW,
+            "reportdeadline": VIEW,
+        },
         "plans": dict.fromkeys(_REGISTRY["plans"], VIEW),
         "targets": {"target": VIEW},
     },

@@ -32,6 +32,7 @@ FIELDS = [
     "women",
     "minority",
     "trained",
+    "trained_in_year",
     "with_material",
     "new_due",
     "new_trained_in_time",
@@ -39,13 +40,15 @@ FIELDS = [
 ]
 
 
-def trained_by(day: date):
-    """Exists: the mediator attended a framework-programme training held by ``day``."""
-    return Exists(
-        MediatorAttendance.objects.filter(
-            COUNTS_AS_TRAINING, mediator=OuterRef("pk"), training__held_on__lte=day
-        )
+def trained_by(day: date, since: date | None = None):
+    """Exists: the mediator attended a framework-programme training held by ``day``
+    (and on or after ``since``)."""
+    courses = MediatorAttendance.objects.filter(
+        COUNTS_AS_TRAINING, mediator=OuterRef("pk"), training__held_on__lte=day
     )
+    if since:
+        courses = courses.filter(training__held_on__gte=since)
+    return Exists(courses)
 
 
 def commune_figures(year: int, commune_ids=None) -> dict[int, dict[str, int]]:
@@ -77,12 +80,13 @@ def commune_figures(year: int, commune_ids=None) -> dict[int, dict[str, int]]:
         women=Count("pk", filter=Q(sex=Mediator.Sex.FEMALE)),
         minority=Count("pk", filter=minority),
         trained=Count("pk", filter=Q(trained_by(day))),
+        trained_in_year=Count("pk", filter=Q(trained_by(day, since=date(year, 1, 1)))),
         with_material=Count("pk", filter=Q(material_access_on__lte=day)),
     )
     for row in counts:
         line = figures[row["team__commune_id"]]
         line["mediators"] = row["total"]
-        for key in ("women", "minority", "trained", "with_material"):
+        for key in ("women", "minority", "trained", "trained_in_year", "with_material"):
             line[key] = row[key]
 
     # The six-month rule (target O6b) for mediators recognised in the year, whatever they

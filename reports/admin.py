@@ -1,16 +1,30 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin_mixins import ScopedAdminMixin
 from network.admin import district_filter
-from network.figures import FIELDS
 
-from .models import CommuneYear
+from .models import CASE_FIELDS, REGISTRY_FIELDS, CommuneYear, ReportDeadline, YearlyReport
+
+
+class ReadOnlyAdminMixin:
+    """Rows that change only through the yearly report pages (and their workflow)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(CommuneYear)
-class CommuneYearAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class CommuneYearAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "commune",
         "year",
@@ -22,29 +36,33 @@ class CommuneYearAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     ]
     list_filter = ["year", district_filter("commune__parent")]
     search_fields = ["commune__name__unaccent", "commune__code"]
-    autocomplete_fields = ["commune"]
     list_select_related = ["commune"]
-    # The registry counts are kept current from the registry (reports.figures): shown, never
-    # typed. People enter the case figures.
-    readonly_fields = FIELDS
     fieldsets = [
-        (None, {"fields": ["commune", "year"]}),
-        (
-            _("Cases"),
-            {
-                "fields": [
-                    "cases_received",
-                    "cases_successful",
-                    "cases_unsuccessful",
-                    "cases_in_progress",
-                    "note",
-                ]
-            },
-        ),
-        (_("Counted from the registry"), {"fields": FIELDS}),
+        (None, {"fields": ["commune", "year", "corrected_fields"]}),
+        (_("Cases"), {"fields": [*CASE_FIELDS, "note"]}),
+        (_("Counted from the registry"), {"fields": [*REGISTRY_FIELDS, "new_pending"]}),
     ]
 
     @admin.display(description=_("success rate"))
     def rate(self, figures):
         rate = figures.success_rate
         return "—" if rate is None else f"{rate:.1%}".replace(".", ",")
+
+
+@admin.register(YearlyReport)
+class YearlyReportAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["district", "year", "status", "submitted_at", "approved_at", "page"]
+    list_filter = ["year", "status"]
+    search_fields = ["district__name__unaccent", "district__code"]
+    list_select_related = ["district"]
+    exclude = []
+
+    @admin.display(description=_("report page"))
+    def page(self, report):
+        url = reverse("reports:report", args=[report.district.code, report.year])
+        return format_html('<a href="{}">{}</a>', url, _("Open"))
+
+
+@admin.register(ReportDeadline)
+class ReportDeadlineAdmin(SimpleHistoryAdmin):
+    list_display = ["year", "due_on"]

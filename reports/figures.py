@@ -6,13 +6,15 @@ once per transaction, for every year of the plan up to the current one.
 """
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from network.figures import FIELDS, commune_figures
+from network.models import AdminUnit
 from network.signals import registry_changed
 from plans.models import Plan
 
-from .models import CommuneYear
+from .models import CommuneYear, YearlyReport
 
 
 def live_years():
@@ -23,26 +25,44 @@ def live_years():
 
 
 def refresh(commune_ids=None, years=None):
-    """Recount the registry figures of these communes (all when None) for these years."""
+    """Recount the registry figures of these communes (all when None) for these years.
+
+    Lines of a submitted or approved report stay as the district reported them, and a
+    figure the officer corrected stays corrected. A draft whose lines change gets a new
+    version, so an officer's grid opened before the change cannot be saved over it.
+    """
     for year in years or live_years():
         figures = commune_figures(year, commune_ids)
+        frozen = set(
+            AdminUnit.objects.filter(
+                parent__yearly_reports__in=YearlyReport.objects.frozen().filter(year=year)
+            ).values_list("pk", flat=True)
+        )
         lines = CommuneYear.objects.filter(year=year)
         if commune_ids is not None:
             lines = lines.filter(commune_id__in=commune_ids)
         stored = {line.commune_id: line for line in lines}
         changed, new = [], []
-        for commune_id in set(stored) | set(figures):
+        for commune_id in (set(stored) | set(figures)) - frozen:
             counts = figures.get(commune_id, dict.fromkeys(FIELDS, 0))
             line = stored.get(commune_id)
             if line is None:
                 new.append(CommuneYear(commune_id=commune_id, year=year, **counts))
-            elif any(getattr(line, key) != value for key, value in counts.items()):
-                for key, value in counts.items():
+                continue
+            kept = set(line.corrected_fields)
+            updates = {k: v for k, v in counts.items() if k not in kept and getattr(line, k) != v}
+            if updates:
+                for key, value in updates.items():
                     setattr(line, key, value)
                 changed.append(line)
         # Derived counts, not anyone's edit: no history rows for them.
         CommuneYear.objects.bulk_create(new, batch_size=2000)
         CommuneYear.objects.bulk_update(changed, FIELDS, batch_size=2000)
+        touched = {line.commune_id for line in changed} | {line.commune_id for line in new}
+        if touched:
+            YearlyReport.objects.filter(
+                year=year, district__children__in=touched, status__in=YearlyReport.EDITABLE
+            ).update(version=F("version") + 1)
 
 
 class _Batch:

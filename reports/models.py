@@ -1,8 +1,27 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+# The registry-derived figures of a line, in the order the report shows them; the officer
+# may correct them. ``new_pending`` is shown for information only.
+REGISTRY_FIELDS = [
+    "teams",
+    "compliant_teams",
+    "supported_teams",
+    "mediators",
+    "women",
+    "minority",
+    "new_due",
+    "new_trained_in_time",
+    "trained_in_year",
+    "trained",
+    "with_material",
+]
+CASE_FIELDS = ["cases_received", "cases_successful", "cases_unsuccessful", "cases_in_progress"]
+LINE_FIELDS = REGISTRY_FIELDS + CASE_FIELDS
 
 
 class CommuneYear(models.Model):
@@ -21,37 +40,37 @@ class CommuneYear(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("year"))
 
-    # Counted from the registry as of the year's cut-off (network.figures), kept current
-    # on every registry change until the district's report for the year is approved.
-    teams = models.PositiveIntegerField(_("teams"), default=0, editable=False)
+    # Counted from the registry as of the year's cut-off (network.figures) and kept current
+    # on every registry change while the district's report is a draft; a figure the officer
+    # corrects is named in ``corrected_fields`` and left alone by the recount. Submitted and
+    # approved reports' lines are not recounted (reports.figures).
+    teams = models.PositiveIntegerField(_("teams"), default=0)
     compliant_teams = models.PositiveIntegerField(
-        _("teams with the required composition"), default=0, editable=False
+        _("teams with the required composition"), default=0
     )
     supported_teams = models.PositiveIntegerField(
-        _("teams supported by legal professionals"), default=0, editable=False
+        _("teams supported by legal professionals"), default=0
     )
-    mediators = models.PositiveIntegerField(_("mediators"), default=0, editable=False)
-    women = models.PositiveIntegerField(_("of whom women"), default=0, editable=False)
-    minority = models.PositiveIntegerField(_("of whom ethnic minority"), default=0, editable=False)
-    trained = models.PositiveIntegerField(_("mediators trained"), default=0, editable=False)
-    with_material = models.PositiveIntegerField(
-        _("mediators with the material set"), default=0, editable=False
-    )
-    new_due = models.PositiveIntegerField(
-        _("newly recognised, six months run out"), default=0, editable=False
-    )
+    mediators = models.PositiveIntegerField(_("mediators"), default=0)
+    women = models.PositiveIntegerField(_("of whom women"), default=0)
+    minority = models.PositiveIntegerField(_("of whom ethnic minority"), default=0)
+    trained = models.PositiveIntegerField(_("mediators trained"), default=0)
+    trained_in_year = models.PositiveIntegerField(_("of whom trained in the year"), default=0)
+    with_material = models.PositiveIntegerField(_("mediators with the material set"), default=0)
+    new_due = models.PositiveIntegerField(_("newly recognised, six months run out"), default=0)
     new_trained_in_time = models.PositiveIntegerField(
-        _("of whom trained within six months"), default=0, editable=False
+        _("of whom trained within six months"), default=0
     )
-    new_pending = models.PositiveIntegerField(
-        _("newly recognised, not yet due"), default=0, editable=False
-    )
+    new_pending = models.PositiveIntegerField(_("newly recognised, not yet due"), default=0)
 
     cases_received = models.PositiveIntegerField(_("cases received"), default=0)
     cases_successful = models.PositiveIntegerField(_("mediated successfully"), default=0)
     cases_unsuccessful = models.PositiveIntegerField(_("mediated unsuccessfully"), default=0)
     cases_in_progress = models.PositiveIntegerField(_("still in progress"), default=0)
     note = models.TextField(_("note"), blank=True)
+    corrected_fields = models.JSONField(
+        _("figures corrected by the district"), default=list, blank=True, editable=False
+    )
     is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
 
     history = HistoricalRecords()
@@ -77,18 +96,182 @@ class CommuneYear(models.Model):
         return f"{self.commune} — {self.year}"
 
     def clean(self):
-        parts = self.cases_successful + self.cases_unsuccessful + self.cases_in_progress
-        if self.cases_received != parts:
-            raise ValidationError(
-                {
-                    "cases_received": _(
-                        "Cases received (%(received)d) must equal successful + unsuccessful + "
-                        "in progress (%(parts)d)."
-                    )
-                    % {"received": self.cases_received, "parts": parts}
-                }
-            )
+        from .rules import line_errors
+
+        problems = line_errors(self.figures())
+        if problems:
+            raise ValidationError({field: message for field, message in problems})
+
+    def figures(self) -> dict[str, int]:
+        """The line's figures as the district reports them (``LINE_FIELDS``)."""
+        return {name: getattr(self, name) for name in LINE_FIELDS}
 
     @property
     def success_rate(self):
         return self.cases_successful / self.cases_received if self.cases_received else None
+
+
+class ReportQuerySet(models.QuerySet):
+    def frozen(self):
+        """Reports whose lines the registry recount leaves alone: under review or approved."""
+        return self.filter(status__in=YearlyReport.FROZEN)
+
+
+class YearlyReport(models.Model):
+    """A district's report for a year: its communes' lines, district figures and text.
+
+    The lines are the ``CommuneYear`` rows of the district's communes; the report holds
+    the workflow (draft → submitted → returned … → approved) and a version number that
+    every save raises, so two people saving the same report cannot overwrite each other.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted")
+        RETURNED = "returned", _("returned for correction")
+        APPROVED = "approved", _("approved")
+
+    EDITABLE = (Status.DRAFT, Status.RETURNED)
+    FROZEN = (Status.SUBMITTED, Status.APPROVED)
+
+    district = models.ForeignKey(
+        "network.AdminUnit",
+        verbose_name=_("district"),
+        on_delete=models.PROTECT,
+        related_name="yearly_reports",
+        limit_choices_to={"level": "district"},
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    district_trainers = models.PositiveIntegerField(_("district trainers"), default=0)
+    district_trainers_trained = models.PositiveIntegerField(_("of whom trained"), default=0)
+    trainings_held = models.PositiveIntegerField(_("trainings held"), default=0)
+    participants = models.PositiveIntegerField(_("participants"), default=0)
+    budget_spent = models.PositiveBigIntegerField(_("budget spent (VND)"), default=0)
+    difficulties = models.TextField(_("difficulties"), blank=True)
+    proposals = models.TextField(_("proposals"), blank=True)
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
+
+    history = HistoricalRecords()
+    objects = ReportQuerySet.as_manager()
+    scope_path = "district"
+
+    class Meta:
+        verbose_name = _("yearly report")
+        verbose_name_plural = _("yearly reports")
+        ordering = ["-year", "district__code"]
+        permissions = [("review_yearlyreport", _("Can return or approve yearly reports"))]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "year"], name="yearly_report_unique"),
+            models.CheckConstraint(
+                condition=Q(district_trainers_trained__lte=F("district_trainers")),
+                name="yearly_report_trained_within_trainers",
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(district)s — report %(year)s") % {"district": self.district, "year": self.year}
+
+    @property
+    def is_editable(self):
+        return self.status in self.EDITABLE
+
+    def lines(self):
+        """The commune-year rows of the district's communes, by commune code."""
+        return (
+            CommuneYear.objects.filter(commune__parent_id=self.district_id, year=self.year)
+            .select_related("commune")
+            .order_by("commune__code")
+        )
+
+
+class ReportEvent(models.Model):
+    """One step of a report's workflow: who, when, from which status to which, and why."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", _("submitted")
+        RETURN = "return", _("returned")
+        APPROVE = "approve", _("approved")
+        REOPEN = "reopen", _("reopened")
+
+    report = models.ForeignKey(
+        YearlyReport, verbose_name=_("report"), on_delete=models.CASCADE, related_name="events"
+    )
+    action = models.CharField(_("action"), max_length=8, choices=Action.choices)
+    from_status = models.CharField(
+        _("from status"), max_length=10, choices=YearlyReport.Status.choices
+    )
+    to_status = models.CharField(_("to status"), max_length=10, choices=YearlyReport.Status.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    comment = models.TextField(_("comment"), blank=True)
+    # The warnings the officer confirmed when submitting, as they read then.
+    warnings = models.JSONField(_("warnings confirmed"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("report event")
+        verbose_name_plural = _("report events")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.report}: {self.get_action_display()}"
+
+
+class GroupResult(models.Model):
+    """What the district did for a task group it leads (section V of the plan)."""
+
+    report = models.ForeignKey(
+        YearlyReport,
+        verbose_name=_("report"),
+        on_delete=models.CASCADE,
+        related_name="group_results",
+    )
+    group = models.ForeignKey(
+        "plans.TaskGroup", verbose_name=_("task group"), on_delete=models.PROTECT
+    )
+    text = models.TextField(_("results"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("results of a task group")
+        verbose_name_plural = _("results by task group")
+        ordering = ["group__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "group"], name="group_result_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.report}: {self.group}"
+
+
+class ReportDeadline(models.Model):
+    """When the districts' reports for a year are due; later ones show as late."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    due_on = models.DateField(_("due on"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("report deadline")
+        verbose_name_plural = _("report deadlines")
+        ordering = ["year"]
+
+    def __str__(self):
+        return f"{self.year}: {self.due_on:%d/%m/%Y}"

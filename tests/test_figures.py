@@ -46,6 +46,7 @@ def test_figures_as_of_the_cutoff(commune):
         "women": 2,
         "minority": 1,
         "trained": 1,
+        "trained_in_year": 1,
         "with_material": 1,
         "new_due": 1,
         "new_trained_in_time": 1,
@@ -54,6 +55,20 @@ def test_figures_as_of_the_cutoff(commune):
     # As of 2024's cut-off the 2025 recognitions do not exist yet, nor the support.
     earlier = commune_figures(2024)[commune.pk]
     assert (earlier["mediators"], earlier["supported_teams"], earlier["new_due"]) == (4, 0, 0)
+
+
+def test_trained_in_the_year_leaves_out_earlier_courses(commune):
+    team = factories.full_team("Thôn Đủ")
+    veteran, newcomer, _untrained = team.mediators.order_by("pk")
+    MediatorAttendance.objects.create(
+        training=factories.training(date(2024, 5, 1)), mediator=veteran
+    )
+    MediatorAttendance.objects.create(
+        training=factories.training(date(2025, 5, 1)), mediator=newcomer
+    )
+    figures = commune_figures(2025)[commune.pk]
+    assert (figures["trained"], figures["trained_in_year"]) == (2, 1)
+    assert commune_figures(2024)[commune.pk]["trained_in_year"] == 1
 
 
 @override_settings(REPORT_CUTOFF_DAY=14)

@@ -1,0 +1,327 @@
+"""Yearly reports: opening one, saving its figures, and moving it through the workflow.
+
+Views and the Excel upload call these; every write takes the report's row lock and checks
+the version the user started from, so two people saving at once cannot overwrite each
+other, and every workflow step is recorded as a ``ReportEvent``.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Min, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from network.dates import cutoff_date
+from network.figures import commune_figures
+from network.models import AdminUnit, PilotCommune, Trainer, Training
+from plans.models import Agency, Plan, TaskAgency, TaskGroup
+
+from .figures import refresh
+from .models import (
+    LINE_FIELDS,
+    REGISTRY_FIELDS,
+    CommuneYear,
+    GroupResult,
+    ReportEvent,
+    YearlyReport,
+)
+from .rules import line_errors, line_warnings
+
+Status = YearlyReport.Status
+HEADER_FIELDS = [
+    "district_trainers",
+    "district_trainers_trained",
+    "trainings_held",
+    "participants",
+    "budget_spent",
+    "difficulties",
+    "proposals",
+]
+
+
+class ReportError(Exception):
+    """The action cannot be done; the message says why, in Vietnamese."""
+
+
+class Conflict(ReportError):
+    """Someone saved the report (or the registry changed it) since the user opened it."""
+
+
+def report_years() -> list[int]:
+    """The plan years a report can be written for: up to this one."""
+    plan = Plan.objects.order_by("pk").first()
+    this_year = timezone.localdate().year
+    return [year for year in plan.years if year <= this_year] if plan else []
+
+
+def led_groups():
+    """The task groups with a task that each district's People's Committee leads."""
+    return TaskGroup.objects.filter(
+        tasks__agency_links__role=TaskAgency.Role.LEAD,
+        tasks__agency_links__agency__level=Agency.Level.DISTRICT,
+    ).distinct()
+
+
+def district_figures(district: AdminUnit, year: int) -> dict[str, int]:
+    """The district-level figures the registry can give: trainers and trainings."""
+    day = cutoff_date(year)
+    trainers = Trainer.objects.filter(
+        unit=district, level=Trainer.Level.DISTRICT, active_from__lte=day
+    ).filter(Q(active_to__isnull=True) | Q(active_to__gt=day))
+    trained = trainers.annotate(
+        first=Min(
+            "attendances__training__held_on",
+            filter=Q(attendances__training__audience=Training.Audience.TRAINERS),
+        )
+    ).filter(first__lte=day)
+    trainings = Training.objects.filter(
+        Q(organiser=district) | Q(organiser__parent=district),
+        held_on__year=year,
+        held_on__lte=day,
+    ).annotate(
+        people=Count("trainers", distinct=True)
+        + Count("mediators", distinct=True)
+        + Count("officials", distinct=True)
+    )
+    return {
+        "district_trainers": trainers.count(),
+        "district_trainers_trained": trained.count(),
+        "trainings_held": len(trainings),
+        "participants": sum(training.people for training in trainings),
+    }
+
+
+def open_report(district: AdminUnit, year: int) -> YearlyReport:
+    """The district's report for the year, created prefilled from the registry if new."""
+    report = YearlyReport.objects.filter(district=district, year=year).first()
+    if report:
+        return report
+    communes = list(district.children.filter(level=AdminUnit.Level.COMMUNE))
+    try:
+        with transaction.atomic():
+            report = YearlyReport.objects.create(
+                district=district, year=year, **district_figures(district, year)
+            )
+            GroupResult.objects.bulk_create(
+                [GroupResult(report=report, group=group) for group in led_groups()]
+            )
+            # Every commune has a line, even one with no team yet.
+            refresh({commune.pk for commune in communes}, [year])
+            CommuneYear.objects.bulk_create(
+                [CommuneYear(commune=commune, year=year) for commune in communes],
+                ignore_conflicts=True,
+            )
+    except IntegrityError:
+        # Two first visits at once: the other one created it.
+        return YearlyReport.objects.get(district=district, year=year)
+    return report
+
+
+# --- Who may do what ---
+
+
+def can_edit(user, report: YearlyReport) -> bool:
+    """Only the district's own officers, and only while it is a draft or returned."""
+    return (
+        report.is_editable
+        and user.has_role(Role.DISTRICT_OFFICER)
+        and user.unit_id == report.district_id
+        and user.has_perm("reports.change_yearlyreport")
+    )
+
+
+def can_review(user) -> bool:
+    return user.has_perm("reports.review_yearlyreport")
+
+
+# --- Saving ---
+
+
+@dataclass
+class LineWarning:
+    commune: AdminUnit
+    field: str
+    message: str
+
+    def __str__(self):
+        return f"{self.commune.name}: {self.message}"
+
+
+def warnings(report: YearlyReport, lines=None) -> list[LineWarning]:
+    lines = list(lines if lines is not None else report.lines())
+    previous = {
+        line.commune_id: line.figures()
+        for line in CommuneYear.objects.filter(
+            year=report.year - 1, commune_id__in=[line.commune_id for line in lines]
+        )
+    }
+    return [
+        LineWarning(line.commune, field, message)
+        for line in lines
+        for field, message in line_warnings(
+            line.figures(), previous.get(line.commune_id), report.year
+        )
+    ]
+
+
+def _locked(report: YearlyReport, version: int | None = None) -> YearlyReport:
+    locked = YearlyReport.objects.select_for_update().get(pk=report.pk)
+    if version is not None and locked.version != version:
+        raise Conflict(
+            _(
+                "The report was changed by someone else (or by a registry update) since you "
+                "opened it. Nothing was saved: reload the page, then enter your changes again."
+            )
+        )
+    return locked
+
+
+def save_report(report, user, version, lines, header=None, group_texts=None, reason=""):
+    """Write the officer's figures: ``lines`` is {commune id: {field: value}}.
+
+    All or nothing: any line breaking a rule raises ``ReportError`` and nothing is saved
+    (callers validate first and show the messages by commune and field). A registry figure
+    that differs from today's registry count is recorded as the district's correction.
+    """
+    if not can_edit(user, report):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = _locked(report, version)
+        if not locked.is_editable:
+            raise ReportError(
+                _("The report is %(status)s and cannot be edited.")
+                % {"status": locked.get_status_display()}
+            )
+        stored = {line.commune_id: line for line in locked.lines()}
+        unknown = set(lines) - set(stored)
+        if unknown:
+            raise ReportError(_("A commune outside the district cannot be reported."))
+        registry = commune_figures(locked.year, list(lines))
+        for commune_id, values in lines.items():
+            problems = line_errors(values)
+            if problems:
+                raise ReportError(f"{stored[commune_id].commune.name}: {problems[0][1]}")
+            line = stored[commune_id]
+            counted = registry.get(commune_id, {})
+            corrected = sorted(
+                name for name in REGISTRY_FIELDS if values[name] != counted.get(name, 0)
+            )
+            if line.figures() == values and line.corrected_fields == corrected:
+                continue
+            for name in LINE_FIELDS:
+                setattr(line, name, values[name])
+            line.corrected_fields = corrected
+            line._history_user = user
+            line._change_reason = reason or _("Yearly report %(year)d") % {"year": locked.year}
+            line.save()
+        for name, value in (header or {}).items():
+            setattr(locked, name, value)
+        for group_id, text in (group_texts or {}).items():
+            GroupResult.objects.filter(report=locked, group_id=group_id).update(text=text)
+        locked.version += 1
+        locked._history_user = user
+        locked.save()
+    return locked
+
+
+# --- The workflow ---
+
+
+def _step(
+    report, user, action, allowed_from, to_status, comment="", warnings_seen=(), version=None
+):
+    with transaction.atomic():
+        locked = _locked(report, version)
+        if locked.status not in allowed_from:
+            raise ReportError(
+                _("The report is %(status)s: it cannot be %(action)s now.")
+                % {
+                    "status": locked.get_status_display(),
+                    "action": ReportEvent.Action(action).label,
+                }
+            )
+        ReportEvent.objects.create(
+            report=locked,
+            action=action,
+            from_status=locked.status,
+            to_status=to_status,
+            user=user,
+            comment=comment,
+            warnings=[str(warning) for warning in warnings_seen],
+        )
+        now = timezone.now()
+        locked.status = to_status
+        locked.version += 1
+        if action == ReportEvent.Action.SUBMIT:
+            locked.submitted_at = now
+        if action == ReportEvent.Action.APPROVE:
+            locked.approved_at = now
+        if action == ReportEvent.Action.REOPEN:
+            locked.approved_at = None
+        locked._history_user = user
+        locked.save()
+        if to_status in YearlyReport.EDITABLE:
+            # Back in the district's hands: the registry's figures flow in again.
+            communes = set(locked.district.children.values_list("pk", flat=True))
+            transaction.on_commit(lambda: refresh(communes, [locked.year]))
+    return locked
+
+
+def submit(report, user, acknowledged=False, version=None):
+    if not can_edit(user, report):
+        raise PermissionDenied
+    found = warnings(report)
+    if found and not acknowledged:
+        raise ReportError(
+            _("Confirm that the figures with warnings are right (or correct them) to submit.")
+        )
+    return _step(
+        report,
+        user,
+        ReportEvent.Action.SUBMIT,
+        YearlyReport.EDITABLE,
+        Status.SUBMITTED,
+        warnings_seen=found,
+        version=version,
+    )
+
+
+def return_report(report, user, comment):
+    if not can_review(user):
+        raise PermissionDenied
+    if not comment.strip():
+        raise ReportError(_("Say what the district must correct: a comment is required."))
+    return _step(
+        report, user, ReportEvent.Action.RETURN, [Status.SUBMITTED], Status.RETURNED, comment
+    )
+
+
+def approve(report, user, comment=""):
+    if not can_review(user):
+        raise PermissionDenied
+    return _step(
+        report, user, ReportEvent.Action.APPROVE, [Status.SUBMITTED], Status.APPROVED, comment
+    )
+
+
+def reopen(report, user, reason):
+    if not can_review(user):
+        raise PermissionDenied
+    if not reason.strip():
+        raise ReportError(_("Give the reason for reopening an approved report."))
+    return _step(
+        report, user, ReportEvent.Action.REOPEN, [Status.APPROVED], Status.RETURNED, reason
+    )
+
+
+def pilot_communes(report) -> set[int]:
+    return set(
+        PilotCommune.objects.filter(
+            commune__parent_id=report.district_id,
+            start_year__lte=report.year,
+            end_year__gte=report.year,
+        ).values_list("commune_id", flat=True)
+    )
