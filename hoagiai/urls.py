@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from network import views as network_views
@@ -19,6 +19,7 @@ urlpatterns = [
     path("chi-tieu/", target_views.dashboard, name="dashboard"),
     path("chi-tieu/xuat-excel/", target_views.dashboard_export, name="dashboard-export"),
     path("chi-tieu/<str:code>/", target_views.target_detail, name="target-detail"),
+    path("bao-cao/", include("reports.urls")),
     path("hoa-giai-vien/han-tap-huan/", network_views.training_due, name="training-due"),
     path(
         "dang-nhap/",

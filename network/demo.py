@@ -1026,6 +1026,11 @@ def _steer(rng, lines, low, high, fixed=()):
         successful -= 1
 
 
+def _reports_model(name):
+    # network never imports reports (DESIGN §2): the demo reaches its models by name.
+    return apps.get_model("reports", name)
+
+
 def _commune_year_model():
     # Seeding spans the registry and the reports' case figures; a lookup by name keeps network
     # free of an import of reports (DESIGN §2: network never imports reports).
@@ -1186,6 +1191,7 @@ def flagged_models() -> list:
         PilotCommune,
         ModelCommune,
         _commune_year_model(),
+        _reports_model("YearlyReport"),
     ]
 
 
@@ -1213,6 +1219,10 @@ def _doomed() -> list[tuple]:
         (Material, demo),
         (PilotCommune, demo),
         (ModelCommune, demo),
+        # Demo reports (reports.demo) and what hangs off them; raw deletes do not cascade.
+        (_reports_model("ReportEvent"), Q(report__is_demo=True)),
+        (_reports_model("GroupResult"), Q(report__is_demo=True)),
+        (_reports_model("YearlyReport"), demo | Q(district__is_demo=True)),
         # A demo commune's lines are demo data too, even those the figures service added.
         (_commune_year_model(), demo | Q(commune__is_demo=True)),
         (

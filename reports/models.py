@@ -198,10 +198,10 @@ class ReportEvent(models.Model):
     """One step of a report's workflow: who, when, from which status to which, and why."""
 
     class Action(models.TextChoices):
-        SUBMIT = "submit", _("submitted")
-        RETURN = "return", _("returned")
-        APPROVE = "approve", _("approved")
-        REOPEN = "reopen", _("reopened")
+        SUBMIT = "submit", _("submit")
+        RETURN = "return", _("return")
+        APPROVE = "approve", _("approve")
+        REOPEN = "reopen", _("reopen")
 
     report = models.ForeignKey(
         YearlyReport, verbose_name=_("report"), on_delete=models.CASCADE, related_name="events"
@@ -230,6 +230,12 @@ class ReportEvent(models.Model):
 
     def __str__(self):
         return f"{self.report}: {self.get_action_display()}"
+
+    @property
+    def by(self) -> str:
+        if self.user is None:
+            return "—"
+        return self.user.get_full_name() or self.user.username
 
 
 class GroupResult(models.Model):

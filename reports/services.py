@@ -94,7 +94,7 @@ def district_figures(district: AdminUnit, year: int) -> dict[str, int]:
     }
 
 
-def open_report(district: AdminUnit, year: int) -> YearlyReport:
+def open_report(district: AdminUnit, year: int, is_demo=False) -> YearlyReport:
     """The district's report for the year, created prefilled from the registry if new."""
     report = YearlyReport.objects.filter(district=district, year=year).first()
     if report:
@@ -103,7 +103,7 @@ def open_report(district: AdminUnit, year: int) -> YearlyReport:
     try:
         with transaction.atomic():
             report = YearlyReport.objects.create(
-                district=district, year=year, **district_figures(district, year)
+                district=district, year=year, is_demo=is_demo, **district_figures(district, year)
             )
             GroupResult.objects.bulk_create(
                 [GroupResult(report=report, group=group) for group in led_groups()]
@@ -230,9 +230,11 @@ def save_report(report, user, version, lines, header=None, group_texts=None, rea
 # --- The workflow ---
 
 
-def _step(
-    report, user, action, allowed_from, to_status, comment="", warnings_seen=(), version=None
-):
+def step(report, user, action, allowed_from, to_status, comment="", warnings_seen=(), version=None):
+    """Move the report from one of ``allowed_from`` to ``to_status`` and record the step.
+
+    Checks the status and the version, not who the user is: the functions below do.
+    """
     with transaction.atomic():
         locked = _locked(report, version)
         if locked.status not in allowed_from:
@@ -256,7 +258,8 @@ def _step(
         locked.status = to_status
         locked.version += 1
         if action == ReportEvent.Action.SUBMIT:
-            locked.submitted_at = now
+            # The first submission is what the deadline is checked against.
+            locked.submitted_at = locked.submitted_at or now
         if action == ReportEvent.Action.APPROVE:
             locked.approved_at = now
         if action == ReportEvent.Action.REOPEN:
@@ -278,7 +281,7 @@ def submit(report, user, acknowledged=False, version=None):
         raise ReportError(
             _("Confirm that the figures with warnings are right (or correct them) to submit.")
         )
-    return _step(
+    return step(
         report,
         user,
         ReportEvent.Action.SUBMIT,
@@ -294,7 +297,7 @@ def return_report(report, user, comment):
         raise PermissionDenied
     if not comment.strip():
         raise ReportError(_("Say what the district must correct: a comment is required."))
-    return _step(
+    return step(
         report, user, ReportEvent.Action.RETURN, [Status.SUBMITTED], Status.RETURNED, comment
     )
 
@@ -302,7 +305,7 @@ def return_report(report, user, comment):
 def approve(report, user, comment=""):
     if not can_review(user):
         raise PermissionDenied
-    return _step(
+    return step(
         report, user, ReportEvent.Action.APPROVE, [Status.SUBMITTED], Status.APPROVED, comment
     )
 
@@ -312,9 +315,7 @@ def reopen(report, user, reason):
         raise PermissionDenied
     if not reason.strip():
         raise ReportError(_("Give the reason for reopening an approved report."))
-    return _step(
-        report, user, ReportEvent.Action.REOPEN, [Status.APPROVED], Status.RETURNED, reason
-    )
+    return step(report, user, ReportEvent.Action.REOPEN, [Status.APPROVED], Status.RETURNED, reason)
 
 
 def pilot_communes(report) -> set[int]:

@@ -140,6 +140,8 @@ class Dashboard:
     other_rate: float | None
     basis: str
     source: str
+    unapproved: list[tuple[str, str]]
+    approved_count: int
 
 
 def build(year, unit, years):
@@ -165,7 +167,9 @@ def build(year, unit, years):
         pilot_rate=pilot_rate(kpi, pilot=True),
         other_rate=pilot_rate(kpi, pilot=False),
         basis=kpi.basis,
-        source=results[0].source if results else "provisional",
+        source=kpi.source,
+        unapproved=kpi.unapproved,
+        approved_count=len(data.districts) - len(kpi.unapproved),
     )
 
 

@@ -23,7 +23,7 @@ from network.models import (
     Trainer,
     Training,
 )
-from reports.models import CommuneYear
+from reports.models import CommuneYear, YearlyReport
 
 from .models import Target
 
@@ -42,6 +42,11 @@ LINE_FIELDS = [
 ]
 
 CASES = ("cases_received", "cases_successful", "cases_unsuccessful")
+
+# The targets counted from the commune-year lines alone: for a year whose district reports
+# are all approved, they read the reports' frozen figures ("approved"). The others also
+# read the live trainer, material and commune registers, so they stay "provisional".
+LINE_CODES = {"O4", "O5", "O6a", "O6b", "O7", "O8a", "O8b"}
 
 # Which level each target is counted at (Target.scope), and the rate targets' fractions.
 APPLIES = {
@@ -219,6 +224,35 @@ class KpiData:
     def commune_count(self):
         return len(self.commune_children)
 
+    @cached_property
+    def districts(self):
+        """{id: (code, name)} of the districts whose reports cover this unit's lines."""
+        if self.level == AdminUnit.Level.DISTRICT:
+            return {self.unit.pk: (self.unit.code, self.unit.name)}
+        if self.level == AdminUnit.Level.COMMUNE:
+            parent = self.unit.parent
+            if parent and parent.level == AdminUnit.Level.DISTRICT:
+                return {parent.pk: (parent.code, parent.name)}
+            return {}
+        return {
+            pk: (code, name)
+            for pk, (code, name, level) in self.names.items()
+            if level == AdminUnit.Level.DISTRICT
+        }
+
+    @cached_property
+    def approved(self):
+        """{year: ids of districts in scope whose report for the year is approved}."""
+        approved = defaultdict(set)
+        rows = YearlyReport.objects.filter(
+            year__in=self.years,
+            district_id__in=self.districts,
+            status=YearlyReport.Status.APPROVED,
+        ).values_list("year", "district_id")
+        for year, district_id in rows:
+            approved[year].add(district_id)
+        return approved
+
 
 class Kpi:
     """All targets for one year and one unit (province, district or commune)."""
@@ -239,6 +273,17 @@ class Kpi:
     @property
     def names(self):
         return self.data.names
+
+    @property
+    def unapproved(self):
+        """[(code, name)] of the districts in scope whose report for the year is not approved."""
+        approved = self.data.approved.get(self.year, set())
+        return sorted(value for pk, value in self.data.districts.items() if pk not in approved)
+
+    @property
+    def source(self):
+        """ "approved" when every district in scope has its report for the year approved."""
+        return "approved" if self.data.districts and not self.unapproved else "provisional"
 
     def total(self, name):
         return sum(line[name] for line in self.lines.values())
@@ -274,7 +319,7 @@ class Kpi:
             comparator=target.comparator,
             met=None,
             deadline_year=target.deadline_year,
-            source="provisional",
+            source=self.source if target.code in LINE_CODES else "provisional",
             definition=self.basis if target.code in ("O8a", "O8b") else None,
             target=target,
         )

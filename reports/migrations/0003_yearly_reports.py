@@ -245,7 +245,7 @@ class Migration(migrations.Migration):
             name='ReportEvent',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('submit', 'submitted'), ('return', 'returned'), ('approve', 'approved'), ('reopen', 'reopened')], max_length=8, verbose_name='action')),
+                ('action', models.CharField(choices=[('submit', 'submit'), ('return', 'return'), ('approve', 'approve'), ('reopen', 'reopen')], max_length=8, verbose_name='action')),
                 ('from_status', models.CharField(choices=[('draft', 'draft'), ('submitted', 'submitted'), ('returned', 'returned for correction'), ('approved', 'approved')], max_length=10, verbose_name='from status')),
                 ('to_status', models.CharField(choices=[('draft', 'draft'), ('submitted', 'submitted'), ('returned', 'returned for correction'), ('approved', 'approved')], max_length=10, verbose_name='to status')),
                 ('at', models.DateTimeField(auto_now_add=True, verbose_name='at')),

@@ -1,0 +1,103 @@
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .models import LINE_FIELDS, CommuneYear, YearlyReport
+from .rules import line_errors
+from .services import HEADER_FIELDS
+
+
+class LineForm(forms.Form):
+    """One commune's row of the report grid (prefix: the commune id)."""
+
+    def __init__(self, *args, line: CommuneYear, **kwargs):
+        super().__init__(*args, initial=line.figures(), prefix=f"c{line.commune_id}", **kwargs)
+        self.line = line
+        for name in LINE_FIELDS:
+            label = CommuneYear._meta.get_field(name).verbose_name
+            self.fields[name] = forms.IntegerField(
+                label=label,
+                min_value=0,
+                widget=forms.NumberInput(
+                    attrs={"min": 0, "aria-label": f"{line.commune.name} — {label}"}
+                ),
+                error_messages={
+                    "required": _("enter a number (0 if none)"),
+                    "invalid": _("enter a whole number"),
+                    "min_value": _("must not be negative"),
+                },
+            )
+
+    def clean(self):
+        values = super().clean()
+        if all(values.get(name) is not None for name in LINE_FIELDS):
+            for field, message in line_errors(values):
+                self.add_error(field, message)
+        return values
+
+
+class ReportForm(forms.ModelForm):
+    """The district figures and text sections, plus a text per task group it leads."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = YearlyReport
+        fields = HEADER_FIELDS
+        widgets = {
+            "difficulties": forms.Textarea(attrs={"rows": 4}),
+            "proposals": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, group_results=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+        self.group_fields = []
+        for result in group_results:
+            name = f"group_{result.group_id}"
+            self.fields[name] = forms.CharField(
+                label=gettext_lazy("Group %(number)s: %(title)s")
+                % {"number": result.group.number, "title": result.group.title},
+                required=False,
+                initial=result.text,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+            self.group_fields.append(name)
+
+    def clean(self):
+        values = super().clean()
+        trainers, trained = values.get("district_trainers"), values.get("district_trainers_trained")
+        if trainers is not None and trained is not None and trained > trainers:
+            self.add_error(
+                "district_trainers_trained",
+                _("%(trained)d trained exceeds the %(trainers)d district trainers")
+                % {"trained": trained, "trainers": trainers},
+            )
+        return values
+
+    def header(self):
+        return {name: self.cleaned_data[name] for name in HEADER_FIELDS}
+
+    def group_texts(self):
+        return {int(name.split("_")[1]): self.cleaned_data[name] for name in self.group_fields}
+
+    @property
+    def figure_fields(self):
+        return [self[name] for name in HEADER_FIELDS if name not in ("difficulties", "proposals")]
+
+    @property
+    def group_bound_fields(self):
+        return [self[name] for name in self.group_fields]
+
+
+class TransitionForm(forms.Form):
+    ACTIONS = ["submit", "return", "approve", "reopen"]
+    action = forms.ChoiceField(choices=[(action, action) for action in ACTIONS])
+    comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    acknowledged = forms.BooleanField(required=False)
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Filled-in template (.xlsx)"))
+    version = forms.IntegerField(widget=forms.HiddenInput)

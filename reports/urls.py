@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("tong-hop/<int:year>/", views.consolidated, name="consolidated"),
+    path("<str:code>/<int:year>/", views.report, name="report"),
+    path("<str:code>/<int:year>/trang-thai/", views.transition, name="transition"),
+    path("<str:code>/<int:year>/mau-excel/", views.download_template, name="template"),
+    path("<str:code>/<int:year>/tai-len/", views.upload, name="upload"),
+]

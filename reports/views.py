@@ -1,0 +1,263 @@
+"""The yearly report pages: the district's report (grid, Excel, workflow) and the board."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role
+from accounts.scoping import scope_for
+from network.figures import commune_figures
+from network.models import AdminUnit
+from network.spreadsheets import FileProblem
+
+from . import excel, services
+from .forms import LineForm, ReportForm, TransitionForm, UploadForm
+from .models import LINE_FIELDS, CommuneYear, ReportDeadline, YearlyReport
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+view_required = permission_required("reports.view_yearlyreport", raise_exception=True)
+
+
+def _district(request, code, year) -> AdminUnit:
+    """The district in the user's scope (else 404) and a reportable year (else 404)."""
+    if year not in services.report_years():
+        raise Http404
+    district = (
+        scope_for(request.user).units().filter(code=code, level=AdminUnit.Level.DISTRICT).first()
+    )
+    if district is None:
+        raise Http404
+    return district
+
+
+def _report(request, code, year) -> YearlyReport:
+    """The report; the district's own officer opening it the first time creates it."""
+    district = _district(request, code, year)
+    if request.user.unit_id == district.pk and request.user.has_perm("reports.add_yearlyreport"):
+        return services.open_report(district, year)
+    report = YearlyReport.objects.filter(district=district, year=year).first()
+    if report is None:
+        raise Http404
+    return report
+
+
+@login_required
+@view_required
+def index(request):
+    """Officers: their district's reports by year. Province: districts × years."""
+    scope = scope_for(request.user)
+    years = services.report_years()
+    if scope.unrestricted:
+        districts = AdminUnit.objects.filter(level=AdminUnit.Level.DISTRICT).order_by("code")
+    else:
+        districts = scope.units().filter(level=AdminUnit.Level.DISTRICT).order_by("code")
+    reports = {
+        (report.district_id, report.year): report
+        for report in YearlyReport.objects.filter(district__in=districts, year__in=years)
+    }
+    deadlines = dict(ReportDeadline.objects.filter(year__in=years).values_list("year", "due_on"))
+    today = timezone.localdate()
+    rows = []
+    for district in districts:
+        cells = []
+        for year in years:
+            report = reports.get((district.pk, year))
+            due = deadlines.get(year)
+            submitted = report.submitted_at if report else None
+            late = bool(
+                due
+                and (
+                    (submitted and timezone.localdate(submitted) > due)
+                    or (not submitted and today > due)
+                )
+            )
+            cells.append({"year": year, "report": report, "late": late})
+        rows.append({"district": district, "cells": cells})
+    return render(
+        request,
+        "reports/index.html",
+        {
+            "rows": rows,
+            "years": years,
+            "deadlines": [(year, deadlines.get(year)) for year in years],
+            "board": scope.unrestricted,
+        },
+    )
+
+
+def _page(request, report, form=None, line_forms=None, upload=None, problems=None, status=200):
+    """The report page: the editable grid when the user may edit, a read-only table else."""
+    lines = list(report.lines())
+    editable = services.can_edit(request.user, report)
+    group_results = list(report.group_results.select_related("group"))
+    if editable and form is None:
+        form = ReportForm(instance=report, group_results=group_results)
+        line_forms = [LineForm(line=line) for line in lines]
+    registry = {}
+    if any(line.corrected_fields for line in lines):
+        # What the registry counts today, beside each figure the district corrected.
+        registry = commune_figures(report.year, [line.commune_id for line in lines])
+    warnings = services.warnings(report, lines)
+    warned = {(warning.commune.pk, warning.field): warning.message for warning in warnings}
+    forms_by_commune = {f.line.commune_id: f for f in line_forms or []}
+    pilots = services.pilot_communes(report)
+    rows = []
+    for line in lines:
+        line_form = forms_by_commune.get(line.commune_id)
+        cells = []
+        for name in LINE_FIELDS:
+            cell = {
+                "name": name,
+                "value": getattr(line, name),
+                "field": line_form[name] if line_form else None,
+                "warning": warned.get((line.commune_id, name)),
+            }
+            if name in line.corrected_fields:
+                cell["registry"] = registry.get(line.commune_id, {}).get(name, 0)
+            cells.append(cell)
+        rows.append(
+            {"line": line, "form": line_form, "pilot": line.commune_id in pilots, "cells": cells}
+        )
+    return render(
+        request,
+        "reports/report.html",
+        {
+            "report": report,
+            "rows": rows,
+            "form": form,
+            "upload": upload or UploadForm(initial={"version": report.version}),
+            "problems": problems,
+            "fields": [
+                (name, CommuneYear._meta.get_field(name).verbose_name) for name in LINE_FIELDS
+            ],
+            "warnings": warnings,
+            "has_corrections": bool(registry),
+            "group_results": group_results,
+            "events": report.events.select_related("user"),
+            "can_edit": editable,
+            "can_review": services.can_review(request.user),
+            "is_officer": request.user.has_role(Role.DISTRICT_OFFICER),
+            "totals": [sum(getattr(line, name) for line in lines) for name in LINE_FIELDS],
+        },
+        status=status,
+    )
+
+
+@login_required
+@view_required
+def report(request, code, year):
+    report = _report(request, code, year)
+    if request.method != "POST":
+        return _page(request, report)
+    if not services.can_edit(request.user, report):
+        raise PermissionDenied
+    group_results = list(report.group_results.select_related("group"))
+    form = ReportForm(request.POST, instance=report, group_results=group_results)
+    line_forms = [LineForm(request.POST, line=line) for line in report.lines()]
+    valid = form.is_valid() & all([line_form.is_valid() for line_form in line_forms])
+    if not valid:
+        messages.error(request, _("Nothing was saved: correct the cells marked below."))
+        return _page(request, report, form, line_forms, status=400)
+    try:
+        services.save_report(
+            report,
+            request.user,
+            form.cleaned_data["version"],
+            {line_form.line.commune_id: line_form.cleaned_data for line_form in line_forms},
+            header=form.header(),
+            group_texts=form.group_texts(),
+        )
+    except services.ReportError as error:
+        messages.error(request, str(error))
+        return _page(request, report, form, line_forms, status=409)
+    messages.success(request, _("The report was saved."))
+    return redirect("reports:report", code, year)
+
+
+@login_required
+@view_required
+@require_POST
+def transition(request, code, year):
+    report = _report(request, code, year)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        return redirect("reports:report", code, year)
+    data = form.cleaned_data
+    action, comment = data["action"], data["comment"]
+    try:
+        if action == "submit":
+            services.submit(report, request.user, data["acknowledged"], data["version"])
+            messages.success(request, _("The report was submitted to the Department of Justice."))
+        elif action == "return":
+            services.return_report(report, request.user, comment)
+            messages.success(request, _("The report was returned to the district."))
+        elif action == "approve":
+            services.approve(report, request.user, comment)
+            messages.success(request, _("The report was approved; its figures are now final."))
+        else:
+            services.reopen(report, request.user, comment)
+            messages.success(request, _("The report was reopened and returned to the district."))
+    except services.ReportError as error:
+        messages.error(request, str(error))
+    return redirect("reports:report", code, year)
+
+
+@login_required
+@view_required
+def download_template(request, code, year):
+    report = _report(request, code, year)
+    response = HttpResponse(excel.template(report), content_type=XLSX)
+    filename = f"bao-cao-{year}-{report.district.code}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@view_required
+@require_POST
+def upload(request, code, year):
+    report = _report(request, code, year)
+    if not services.can_edit(request.user, report):
+        raise PermissionDenied
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _page(request, report, upload=form, status=400)
+    try:
+        lines = excel.read_upload(report, form.cleaned_data["file"])
+        services.save_report(
+            report,
+            request.user,
+            form.cleaned_data["version"],
+            lines,
+            reason=_("Uploaded from Excel: %(name)s") % {"name": form.cleaned_data["file"].name},
+        )
+    except FileProblem as problem:
+        messages.error(request, str(problem))
+        return _page(request, report, upload=form, status=400)
+    except excel.ExcelProblems as problems:
+        messages.error(request, _("Nothing was saved: the file has the problems listed below."))
+        return _page(request, report, upload=form, problems=problems.errors, status=400)
+    except services.ReportError as error:
+        messages.error(request, str(error))
+        return _page(request, report, upload=form, status=409)
+    messages.success(
+        request,
+        _("The figures of %(count)d communes were read from the file and saved.")
+        % {"count": len(lines)},
+    )
+    return redirect("reports:report", code, year)
+
+
+@login_required
+@view_required
+def consolidated(request, year):
+    if year not in services.report_years() or not scope_for(request.user).unrestricted:
+        raise Http404
+    response = HttpResponse(excel.consolidated(year), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="tong-hop-bao-cao-{year}.xlsx"'
+    return response
