@@ -185,6 +185,10 @@ class YearlyReport(models.Model):
     def is_editable(self):
         return self.status in self.EDITABLE
 
+    @property
+    def is_approved(self):
+        return self.status == self.Status.APPROVED
+
     def lines(self):
         """The commune-year rows of the district's communes, by commune code."""
         return (

@@ -78,11 +78,17 @@ def index(request):
             )
             cells.append({"year": year, "report": report, "late": late})
         rows.append({"district": district, "cells": cells})
+    summary = []
+    for index in range(len(years)):
+        column = [row["cells"][index] for row in rows]
+        approved = [cell for cell in column if cell["report"] and cell["report"].is_approved]
+        summary.append({"approved": len(approved), "late": sum(cell["late"] for cell in column)})
     return render(
         request,
         "reports/index.html",
         {
             "rows": rows,
+            "summary": summary,
             "years": years,
             "deadlines": [(year, deadlines.get(year)) for year in years],
             "board": scope.unrestricted,
