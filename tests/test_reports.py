@@ -110,6 +110,15 @@ def test_opening_twice_makes_one_report(officer_a, district_a):
     assert YearlyReport.objects.filter(district=district_a, year=YEAR).count() == 1
 
 
+def test_two_first_visits_at_once_make_one_report(monkeypatch, district_a):
+    first = services.open_report(district_a, YEAR)
+    # The second visit looked before the first one created it: the database's unique
+    # constraint refuses the second report and the visit gets the first one.
+    monkeypatch.setattr(YearlyReport.objects, "filter", lambda *a, **k: YearlyReport.objects.none())
+    assert services.open_report(district_a, YEAR) == first
+    assert YearlyReport.objects.count() == 1
+
+
 @pytest.mark.parametrize("year", [2023, 2031, 2027])
 def test_a_year_outside_the_plan_or_not_yet_begun_is_not_found(client, officer_a, year):
     # 2027 has not begun while this suite is current (2026); reports wait for their year.
