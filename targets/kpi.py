@@ -123,16 +123,28 @@ class KpiData:
         self.child_level = {"province": "district", "district": "commune"}.get(self.level)
 
     @cached_property
+    def units_below(self):
+        """(id, code, name, level, parent id) of the units one and two levels below: the
+        child units a shortfall is named by, and the communes under a province's districts."""
+        if self.level == AdminUnit.Level.COMMUNE:
+            return []
+        return list(
+            AdminUnit.objects.filter(Q(parent=self.unit) | Q(parent__parent=self.unit))
+            .order_by()
+            .values_list("pk", "code", "name", "level", "parent_id")
+        )
+
+    @cached_property
     def commune_children(self):
         """{commune id: the child unit it is counted under}: its district below a province,
         itself below a district (or when it sits directly under the province)."""
         if self.level == AdminUnit.Level.COMMUNE:
             return {self.unit.pk: self.unit.pk}
-        children = {pk: pk for pk, (_c, _n, level) in self.names.items() if level == "commune"}
-        districts = [pk for pk, (_c, _n, level) in self.names.items() if level == "district"]
-        if self.level == AdminUnit.Level.PROVINCE:
-            below = AdminUnit.objects.filter(parent__in=districts, level="commune")
-            children.update(below.values_list("pk", "parent_id"))
+        children = {}
+        for pk, _code, _name, level, parent in self.units_below:
+            if level != AdminUnit.Level.COMMUNE:
+                continue
+            children[pk] = pk if parent == self.unit.pk else parent
         return children
 
     @cached_property
@@ -147,9 +159,11 @@ class KpiData:
         for commune, _parent, start, end in self.pilots:
             pilot_years[commune].update(range(start, end + 1))
         lines = defaultdict(dict)
-        rows = CommuneYear.objects.filter(
-            year__in=self.years, commune_id__in=self.commune_children
-        ).values_list("year", "commune_id", *LINE_FIELDS)
+        rows = (
+            CommuneYear.objects.filter(year__in=self.years, commune_id__in=self.commune_children)
+            .order_by()
+            .values_list("year", "commune_id", *LINE_FIELDS)
+        )
         for year, commune, *values in rows:
             child = self.commune_children[commune]
             line = lines[year].get(child)
@@ -168,8 +182,11 @@ class KpiData:
     @cached_property
     def names(self):
         """{id: (code, name, level)} of the units directly below (districts, or communes)."""
-        children = AdminUnit.objects.filter(parent=self.unit) if self.child_level else []
-        return {unit.pk: (unit.code, unit.name, unit.level) for unit in children}
+        return {
+            pk: (code, name, level)
+            for pk, code, name, level, parent in self.units_below
+            if parent == self.unit.pk
+        }
 
     @cached_property
     def targets(self):
@@ -186,6 +203,7 @@ class KpiData:
         )
         return list(
             Trainer.objects.filter(unit_id__in=self._trainer_units())
+            .order_by()
             .annotate(first_trained=first_trained)
             .values(
                 "unit_id",
@@ -204,18 +222,19 @@ class KpiData:
 
     @cached_property
     def materials(self):
-        return list(Material.objects.exclude(published_on=None).values_list("kind", "published_on"))
+        materials = Material.objects.exclude(published_on=None).order_by()
+        return list(materials.values_list("kind", "published_on"))
 
     # Pilot and model communes are a few hundred rows nationwide: read them whole (a cheap
     # scan) and keep the scope's here, rather than filter by a long list of commune ids.
     @cached_property
     def model_communes(self):
-        rows = ModelCommune.objects.values_list("commune_id", "year")
+        rows = ModelCommune.objects.order_by().values_list("commune_id", "year")
         return [row for row in rows if row[0] in self.commune_children]
 
     @cached_property
     def pilots(self):
-        rows = PilotCommune.objects.values_list(
+        rows = PilotCommune.objects.order_by().values_list(
             "commune_id", "commune__parent_id", "start_year", "end_year"
         )
         return [row for row in rows if row[0] in self.commune_children]
@@ -244,11 +263,15 @@ class KpiData:
     def approved(self):
         """{year: ids of districts in scope whose report for the year is approved}."""
         approved = defaultdict(set)
-        rows = YearlyReport.objects.filter(
-            year__in=self.years,
-            district_id__in=self.districts,
-            status=YearlyReport.Status.APPROVED,
-        ).values_list("year", "district_id")
+        rows = (
+            YearlyReport.objects.filter(
+                year__in=self.years,
+                district_id__in=self.districts,
+                status=YearlyReport.Status.APPROVED,
+            )
+            .order_by()
+            .values_list("year", "district_id")
+        )
         for year, district_id in rows:
             approved[year].add(district_id)
         return approved
