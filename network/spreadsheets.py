@@ -14,7 +14,7 @@ from functools import lru_cache
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
-from python_calamine import CalamineWorkbook, PasswordError
+from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum
 
 from .text import clean_name, fold
 
@@ -41,6 +41,38 @@ class CellProblem(Exception):
 
 def read_sheet(uploaded) -> list[list]:
     """All rows of the first sheet, as Python values (strings, numbers, dates, None)."""
+    data = _excel_bytes(uploaded)
+    return _calamine(
+        lambda: (
+            CalamineWorkbook.from_filelike(io.BytesIO(data))
+            .get_sheet_by_index(0)
+            .to_python(skip_empty_area=False)
+        )
+    )
+
+
+def read_book(uploaded) -> dict[str, list[list]]:
+    """Every worksheet by name, hidden ones too, each as ``read_sheet`` gives its rows.
+
+    The same checks as ``read_sheet``: a CSV renamed .xlsx, a password, a damaged file each
+    raise ``FileProblem``. Rows start at row 1 whatever is empty, so a row's position plus
+    one is the number Excel shows.
+    """
+    data = _excel_bytes(uploaded)
+
+    def read():
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        return {
+            sheet.name: workbook.get_sheet_by_name(sheet.name).to_python(skip_empty_area=False)
+            for sheet in workbook.sheets_metadata
+            if sheet.typ == SheetTypeEnum.WorkSheet
+        }
+
+    return _calamine(read)
+
+
+def _excel_bytes(uploaded) -> bytes:
+    """The upload's bytes, once they look like an Excel file without a password."""
     data = uploaded.read()
     if data.startswith(OLE2_MAGIC) and "EncryptionInfo".encode("utf-16-le") in data:
         raise FileProblem(
@@ -54,9 +86,13 @@ def read_sheet(uploaded) -> list[list]:
                 "an Excel workbook."
             )
         )
+    return data
+
+
+def _calamine(read):
+    """``read()``'s result, with calamine's errors told as ``FileProblem``."""
     try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        return workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        return read()
     except PasswordError as error:
         raise FileProblem(
             _("The file is protected by a password. Remove the password and upload it again.")

@@ -1,13 +1,18 @@
 """Yearly reports: opening, the grid, the rules, the workflow by role, concurrency."""
 
+import io
 from datetime import date
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from accounts.models import Role
 from network.models import AdminUnit, MediatorAttendance
 from reports import services
+from reports.excel import headers
 from reports.models import (
     LINE_FIELDS,
     CommuneYear,
@@ -338,8 +343,6 @@ def test_approving_twice_is_refused_with_a_message(officer_a, province_staff, re
 
 def test_two_officers_saving_the_same_version_cannot_overwrite(client, officer_a, report):
     colleague = make_user("an2", Role.DISTRICT_OFFICER, "213")
-    from django.test import Client
-
     first, second = login(client, officer_a), login(Client(), colleague)
     opened = grid(report)  # both opened version 1
     mine = {**opened, f"c{line().commune_id}-cases_received": 5}
@@ -392,3 +395,60 @@ def test_only_the_province_downloads_the_consolidated_workbook(client, officer_a
     response = login(client, leader).get(path)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+# --- Excel through the pages ---
+
+
+def _workbook(response):
+    return load_workbook(io.BytesIO(response.content))
+
+
+def _upload(client, report, workbook, name="bao-cao.xlsx"):
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    upload = SimpleUploadedFile(name, buffer.getvalue())
+    return client.post(url("upload"), {"file": upload, "version": report.version})
+
+
+def _row_of(sheet, code):
+    return next(row for row in range(1, sheet.max_row + 1) if sheet.cell(row, 1).value == code)
+
+
+def test_the_officer_fills_the_template_and_uploads_it(client, officer_a, report):
+    workbook = _workbook(login(client, officer_a).get(url("template")))
+    sheet = workbook.worksheets[0]
+    row = _row_of(sheet, COMMUNE)
+    columns = {header: index + 1 for index, header in enumerate(headers())}
+    for name, value in cases(12, 10, 1, 1).items():
+        sheet.cell(row, columns[str(CommuneYear._meta.get_field(name).verbose_name)], value)
+    response = _upload(client, report, workbook)
+    assert response.status_code == 302
+    saved = line()
+    assert (saved.cases_received, saved.cases_successful, saved.cases_in_progress) == (12, 10, 1)
+    assert "Excel" in saved.history.first().history_change_reason
+
+
+def test_another_districts_template_is_refused_on_the_page(
+    client, officer_a, officer_b, report, district_b
+):
+    services.open_report(district_b, YEAR)
+    other = _workbook(login(client, officer_b).get(url("template", code="215")))
+    response = _upload(login(client, officer_a), report, other)
+    assert response.status_code == 400
+    assert district_b.name in response.content.decode()  # says whose template it is
+    assert YearlyReport.objects.get(district__code="213").version == report.version
+
+
+def test_a_bad_cell_is_listed_by_row_and_column_and_nothing_is_saved(client, officer_a, report):
+    workbook = _workbook(login(client, officer_a).get(url("template")))
+    sheet = workbook.worksheets[0]
+    row = _row_of(sheet, COMMUNE)
+    sheet.cell(row, 4, -3)  # the first figure: teams
+    response = _upload(client, report, workbook)
+    assert response.status_code == 400
+    problems = response.context["problems"]
+    assert [(p.row, p.column) for p in problems] == [
+        (row, str(CommuneYear._meta.get_field("teams").verbose_name))
+    ]
+    assert line().teams == 2
