@@ -15,6 +15,7 @@ from collections import defaultdict
 from django.core import signing
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
@@ -385,7 +386,7 @@ def consolidated(year: int) -> bytes:
             [
                 district.code,
                 district.name,
-                report.get_status_display() if report else _("Not started"),
+                capfirst(report.get_status_display()) if report else _("Not started"),
                 timezone.localdate(submitted) if submitted else None,
             ]
             + values

@@ -6,6 +6,7 @@ Errors block saving; warnings do not, but the officer confirms them on submittin
 reviewer sees them.
 """
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from .models import CommuneYear
@@ -30,7 +31,8 @@ RATE_SHIFT = 0.20
 
 
 def label(field: str) -> str:
-    return str(CommuneYear._meta.get_field(field).verbose_name)
+    """A line field's name as column headers and messages show it."""
+    return capfirst(str(CommuneYear._meta.get_field(field).verbose_name))
 
 
 def line_errors(values: dict[str, int]) -> list[tuple[str, str]]:

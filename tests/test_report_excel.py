@@ -12,12 +12,14 @@ import pytest
 from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 
 from network.models import AdminUnit, PilotCommune
 from network.spreadsheets import FileProblem
 from reports import excel, services
 from reports.models import LINE_FIELDS, CommuneYear, YearlyReport
+from reports.rules import label
 
 pytestmark = pytest.mark.django_db
 
@@ -42,10 +44,6 @@ FIGURES = {
     "cases_unsuccessful": 1,
     "cases_in_progress": 1,
 }
-
-
-def label(name):
-    return str(CommuneYear._meta.get_field(name).verbose_name)
 
 
 CODE_LABEL = gettext("Commune code")
@@ -346,7 +344,7 @@ def test_the_consolidated_workbook_sums_each_district(report, django_assert_max_
     row = {cell.value: cell.row for cell in summary["A"]}["213"]
     values = [cell.value for cell in summary[row]]
     assert values[1] == "Thành phố Bắc Giang"
-    assert values[2] == report.get_status_display()
+    assert values[2] == capfirst(report.get_status_display())
     assert values[3].date() == timezone.localdate(submitted)
     sums = dict(zip(LINE_FIELDS, values[4:-1], strict=True))
     assert sums["teams"] == 5 and sums["mediators"] == 18 and sums["women"] == 11

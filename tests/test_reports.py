@@ -20,7 +20,7 @@ from reports.models import (
     ReportEvent,
     YearlyReport,
 )
-from reports.rules import PARTS
+from reports.rules import PARTS, label
 
 from . import factories
 from .conftest import PASSWORD, make_user
@@ -421,7 +421,7 @@ def test_the_officer_fills_the_template_and_uploads_it(client, officer_a, report
     row = _row_of(sheet, COMMUNE)
     columns = {header: index + 1 for index, header in enumerate(headers())}
     for name, value in cases(12, 10, 1, 1).items():
-        sheet.cell(row, columns[str(CommuneYear._meta.get_field(name).verbose_name)], value)
+        sheet.cell(row, columns[label(name)], value)
     response = _upload(client, report, workbook)
     assert response.status_code == 302
     saved = line()
@@ -448,7 +448,5 @@ def test_a_bad_cell_is_listed_by_row_and_column_and_nothing_is_saved(client, off
     response = _upload(client, report, workbook)
     assert response.status_code == 400
     problems = response.context["problems"]
-    assert [(p.row, p.column) for p in problems] == [
-        (row, str(CommuneYear._meta.get_field("teams").verbose_name))
-    ]
+    assert [(p.row, p.column) for p in problems] == [(row, label("teams"))]
     assert line().teams == 2
