@@ -29,10 +29,19 @@ _REGISTRY = {
     "targets": {"target"},
 }
 
+# Plan progress (plans app): who did what for each task and year.
+_PROGRESS = {"responsibility", "activity", "evidence"}
+
 ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
     Role.PROVINCE_STAFF: {
         "network": dict.fromkeys(_REGISTRY["network"], ALL),
-        "plans": dict.fromkeys(_REGISTRY["plans"], ALL),
+        "plans": {
+            **dict.fromkeys(_REGISTRY["plans"], ALL),
+            # Responsibilities are expanded from the plan: their status changes, rows do not.
+            "responsibility": ("view", "change"),
+            "activity": ALL,
+            "evidence": ALL,
+        },
         "targets": dict.fromkeys(_REGISTRY["targets"], ALL),
         # Reports are the districts' to fill: staff read, return and approve them, and set
         # the deadlines. The commune-year lines change only through a district's report.
@@ -60,7 +69,12 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
             "groupresult": ("view", "change"),
             "reportdeadline": VIEW,
         },
-        "plans": dict.fromkeys(_REGISTRY["plans"], VIEW),
+        "plans": {
+            **dict.fromkeys(_REGISTRY["plans"], VIEW),
+            "responsibility": ("view", "change"),
+            "activity": ALL,
+            "evidence": ALL,
+        },
         "targets": {"target": VIEW},
     },
     Role.LEADERSHIP: {
@@ -79,7 +93,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
             "groupresult": VIEW,
             "reportdeadline": VIEW,
         },
-        "plans": dict.fromkeys(_REGISTRY["plans"], VIEW),
+        "plans": dict.fromkeys(_REGISTRY["plans"] | _PROGRESS, VIEW),
         "targets": {"target": VIEW},
     },
 }

@@ -32,6 +32,11 @@ class AdminUnitQuerySet(models.QuerySet):
     def districts(self):
         return self.filter(level=AdminUnit.Level.DISTRICT)
 
+    def root_province(self):
+        """The province the plan is about: the first top-level province by code (the
+        national demo adds synthetic provinces after it)."""
+        return self.filter(level=AdminUnit.Level.PROVINCE, parent=None).order_by("code").first()
+
     def get_by_natural_key(self, code):
         return self.get(code=code)
 

@@ -1,5 +1,7 @@
 import re
+import uuid
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -337,3 +339,147 @@ class Milestone(models.Model):
         return (*self.task.natural_key(), self.year, self.label)
 
     natural_key.dependencies = ["plans.task"]
+
+
+class Responsibility(models.Model):
+    """A lead agency's share of a task in one year of its timeline: the unit progress is
+    reported for. Expanded from the plan (``plans.progress.sync``), never typed.
+
+    "UBND cấp huyện" becomes one row per district; agencies below the district (UBND cấp xã,
+    tổ hòa giải) are reported by their district, so they get one row per district too. A
+    provincial agency has one row, ``district`` empty.
+    """
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("not started")
+        IN_PROGRESS = "in_progress", _("in progress")
+        DONE = "done", _("done")
+
+    task = models.ForeignKey(
+        Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="responsibilities"
+    )
+    agency = models.ForeignKey(Agency, verbose_name=_("agency"), on_delete=models.PROTECT)
+    district = models.ForeignKey(
+        "network.AdminUnit",
+        verbose_name=_("district"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="responsibilities",
+        limit_choices_to={"level": "district"},
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    milestones = models.CharField(
+        _("milestones"), max_length=120, blank=True, help_text=_("e.g. Kiểm tra, Sơ kết")
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED
+    )
+    # A row the plan no longer asks for (its timeline or agencies changed) but that already
+    # holds progress: kept, so no one's work is lost, and shown apart.
+    in_plan = models.BooleanField(_("in the plan"), default=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
+    scope_path = "district"
+
+    class Meta:
+        verbose_name = _("responsibility")
+        verbose_name_plural = _("responsibilities")
+        ordering = ["task__sort_key", "year", "agency__name", "district__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "agency", "district", "year"],
+                name="responsibility_unique_per_district",
+            ),
+            models.UniqueConstraint(
+                fields=["task", "agency", "year"],
+                condition=Q(district__isnull=True),
+                name="responsibility_unique_provincial",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.task.number} · {self.unit_name} · {self.year}"
+
+    @property
+    def unit_name(self):
+        if self.district_id is None:
+            return self.agency.name
+        return _("%(agency)s — %(district)s") % {
+            "agency": self.agency.name,
+            "district": self.district.name,
+        }
+
+    def is_overdue(self, today) -> bool:
+        """Derived, never stored: its year is over and the work is not done."""
+        return self.status != self.Status.DONE and today.year > self.year
+
+
+def evidence_path(evidence, filename):
+    return f"evidence/{evidence.activity.responsibility.year}/{uuid.uuid4().hex}/{filename}"
+
+
+class Activity(models.Model):
+    """Something done for a responsibility: when, what, who took part, what it cost."""
+
+    responsibility = models.ForeignKey(
+        Responsibility,
+        verbose_name=_("responsibility"),
+        on_delete=models.CASCADE,
+        related_name="activities",
+    )
+    held_on = models.DateField(_("date"))
+    description = models.TextField(_("what was done"))
+    participants = models.PositiveIntegerField(_("participants"), default=0)
+    budget = models.PositiveBigIntegerField(_("budget used (VND)"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("entered at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+    scope_path = "responsibility__district"
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.held_on:%d/%m/%Y}: {self.description[:60]}"
+
+
+class Evidence(models.Model):
+    """A file proving an activity: PDF, Word, Excel or an image, checked by its content."""
+
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="evidence"
+    )
+    file = models.FileField(_("file"), upload_to=evidence_path, max_length=300)
+    name = models.CharField(_("file name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=10)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+    scope_path = "activity__responsibility__district"
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.name

@@ -341,11 +341,7 @@ def _blank(value) -> bool:
 
 def consolidated(year: int) -> bytes:
     """A summary sheet of every district of the province, then one sheet per district."""
-    province = (
-        AdminUnit.objects.filter(level=AdminUnit.Level.PROVINCE, parent=None)
-        .order_by("code")
-        .first()
-    )
+    province = AdminUnit.objects.root_province()
     districts = list(
         AdminUnit.objects.filter(level=AdminUnit.Level.DISTRICT, parent=province).order_by("code")
     )

@@ -5,10 +5,10 @@ refreshed whenever the registry announces a change (``network.signals.registry_c
 once per transaction, for every year of the plan up to the current one.
 """
 
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from hoagiai.on_commit import gather
 from network.figures import FIELDS, commune_figures
 from network.models import AdminUnit
 from network.signals import registry_changed
@@ -65,36 +65,9 @@ def refresh(commune_ids=None, years=None):
             ).update(version=F("version") + 1)
 
 
-class _Batch:
-    """The communes changed in one transaction, recounted once when it commits."""
-
-    def __init__(self):
-        self.commune_ids = set()
-        self.everything = False
-        self.done = False
-
-    def add(self, commune_ids):
-        if commune_ids is None:
-            self.everything = True
-        else:
-            self.commune_ids.update(commune_ids)
-
-    def __call__(self):
-        self.done = True
-        refresh(None if self.everything else self.commune_ids)
-
-
 def on_registry_changed(sender, commune_ids, **kwargs):
-    connection = transaction.get_connection()
-    batch = getattr(connection, "_registry_batch", None)
-    waiting = [func for _, func, _ in connection.run_on_commit]
-    if batch is None or batch.done or not any(func is batch for func in waiting):
-        # A new transaction (or none: then on_commit runs the batch at once).
-        batch = connection._registry_batch = _Batch()
-        batch.add(commune_ids)
-        transaction.on_commit(batch)
-    else:
-        batch.add(commune_ids)
+    # Once per transaction, over every commune it changed (an import changes thousands).
+    gather("registry", commune_ids, refresh)
 
 
 registry_changed.connect(on_registry_changed, dispatch_uid="reports.figures")

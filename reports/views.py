@@ -53,9 +53,10 @@ def index(request):
     scope = scope_for(request.user)
     years = services.report_years()
     if scope.unrestricted:
-        districts = AdminUnit.objects.filter(level=AdminUnit.Level.DISTRICT).order_by("code")
+        districts = AdminUnit.objects.districts().filter(parent=AdminUnit.objects.root_province())
     else:
-        districts = scope.units().filter(level=AdminUnit.Level.DISTRICT).order_by("code")
+        districts = scope.units().districts()
+    districts = districts.order_by("code")
     reports = {
         (report.district_id, report.year): report
         for report in YearlyReport.objects.filter(district__in=districts, year__in=years)

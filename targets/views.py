@@ -22,10 +22,7 @@ def _dashboard_for(request):
     if plan is None:
         raise Http404
     scope = scope_for(request.user)
-    if scope.unrestricted:
-        default = AdminUnit.objects.filter(level="province", parent=None).order_by("code").first()
-    else:
-        default = scope.unit
+    default = AdminUnit.objects.root_province() if scope.unrestricted else scope.unit
     if default is None:
         raise Http404
     code = request.GET.get("unit")

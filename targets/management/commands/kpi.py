@@ -26,9 +26,7 @@ class Command(BaseCommand):
             if target_unit is None:
                 return self._fail(f"Unknown unit code: {unit}")
         else:
-            target_unit = (
-                AdminUnit.objects.filter(level="province", parent=None).order_by("code").first()
-            )
+            target_unit = AdminUnit.objects.root_province()
             if target_unit is None:
                 return self._fail("No province is loaded.")
         kpi = Kpi(year, target_unit)

@@ -1,0 +1,170 @@
+"""Plan progress: each task's responsibilities expanded over its timeline, and their state.
+
+``sync`` derives the rows from the plan's own data (lead agencies, timeline, milestones):
+"UBND cấp huyện" becomes each district's row, a provincial agency one row, "Hằng năm" every
+year of the plan, milestones their years. It runs when the plan changes (``plans.signals``)
+and keeps the rows in step; a row the plan no longer asks for is deleted unless someone has
+reported on it, in which case it is kept and marked out of the plan.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Q
+
+from network.models import AdminUnit
+
+from .models import Activity, Agency, Plan, Responsibility, Task, TaskAgency
+
+# Agencies at or below the district report through the district: one row per district.
+PER_DISTRICT = {Agency.Level.DISTRICT, Agency.Level.COMMUNE, Agency.Level.GRASSROOTS}
+
+
+def task_years(task: Task, plan: Plan) -> dict[int, str]:
+    """{year: the milestones of that year ("" when none)} over the task's timeline."""
+    if task.timeline_kind == Task.TimelineKind.MILESTONES:
+        labels = defaultdict(list)
+        for milestone in task.milestones.all():
+            labels[milestone.year].append(milestone.label)
+        return {year: ", ".join(names) for year, names in sorted(labels.items())}
+    if task.timeline_kind == Task.TimelineKind.ANNUAL:
+        return dict.fromkeys(plan.years, "")
+    return dict.fromkeys(range(task.start_year, task.end_year + 1), "")
+
+
+def wanted_rows(task: Task, plan: Plan, districts) -> dict[tuple, str]:
+    """{(agency id, district id or None, year): milestones} the plan asks for."""
+    rows = {}
+    leads = [
+        link.agency
+        for link in task.agency_links.all()
+        if link.role == TaskAgency.Role.LEAD and not link.agency.is_generic
+    ]
+    for year, milestones in task_years(task, plan).items():
+        for agency in leads:
+            units = districts if agency.level in PER_DISTRICT else [None]
+            for district in units:
+                rows[(agency.pk, district, year)] = milestones
+    return rows
+
+
+@transaction.atomic
+def sync(task_ids=None) -> dict[str, int]:
+    """Bring the responsibilities of these tasks (all when None) in step with the plan."""
+    province = AdminUnit.objects.root_province()
+    districts = list(
+        AdminUnit.objects.districts().filter(parent=province).values_list("pk", flat=True)
+    )
+    tasks = Task.objects.with_agencies().select_related("group__plan")
+    if task_ids is not None:
+        tasks = tasks.filter(pk__in=task_ids)
+    counts = {"created": 0, "removed": 0, "kept": 0}
+    for task in tasks:
+        wanted = wanted_rows(task, task.group.plan, districts)
+        stored = {
+            (row.agency_id, row.district_id, row.year): row
+            for row in Responsibility.objects.filter(task=task).annotate(
+                reported=Exists(Activity.objects.filter(responsibility=OuterRef("pk")))
+            )
+        }
+        new = [
+            Responsibility(
+                task=task, agency_id=agency, district_id=district, year=year, milestones=labels
+            )
+            for (agency, district, year), labels in wanted.items()
+            if (agency, district, year) not in stored
+        ]
+        Responsibility.objects.bulk_create(new)
+        counts["created"] += len(new)
+        for key, row in stored.items():
+            if key in wanted:
+                if not row.in_plan or row.milestones != wanted[key]:
+                    row.in_plan, row.milestones = True, wanted[key]
+                    row.save(update_fields=["in_plan", "milestones"])
+            elif row.reported or row.status != Responsibility.Status.NOT_STARTED:
+                if row.in_plan:
+                    row.in_plan = False
+                    row.save(update_fields=["in_plan"])
+                counts["kept"] += 1
+            else:
+                row.delete()
+                counts["removed"] += 1
+    return counts
+
+
+# --- Reading progress ---
+
+
+@dataclass
+class Cell:
+    """One task in one year: its responsible units and how far they are."""
+
+    total: int = 0
+    done: int = 0
+    in_progress: int = 0
+    overdue: int = 0
+    milestones: set = field(default_factory=set)
+
+    @property
+    def state(self):
+        if not self.total:
+            return "none"
+        if self.done == self.total:
+            return "done"
+        if self.overdue:
+            return "overdue"
+        if self.done or self.in_progress:
+            return "in_progress"
+        return "not_started"
+
+
+def cells(rows, today) -> dict[tuple[int, int], Cell]:
+    """{(task id, year): Cell} over the responsibility rows given (already filtered)."""
+    grouped = (
+        rows.filter(in_plan=True)
+        .order_by()
+        .values("task_id", "year", "milestones")
+        .annotate(
+            total=Count("pk"),
+            done=Count("pk", filter=Q(status=Responsibility.Status.DONE)),
+            in_progress=Count("pk", filter=Q(status=Responsibility.Status.IN_PROGRESS)),
+        )
+    )
+    result = defaultdict(Cell)
+    for row in grouped:
+        cell = result[(row["task_id"], row["year"])]
+        cell.total += row["total"]
+        cell.done += row["done"]
+        cell.in_progress += row["in_progress"]
+        if row["milestones"]:
+            cell.milestones.add(row["milestones"])
+        if today.year > row["year"]:
+            cell.overdue += row["total"] - row["done"]
+    return result
+
+
+def group_summary(rows, today) -> dict[int, dict[str, int]]:
+    """{group id: {"on_track", "overdue", "done", "total"}} for the leadership dashboard:
+    rows of the years begun so far, overdue = a past year not done."""
+    grouped = (
+        rows.filter(in_plan=True, year__lte=today.year)
+        .order_by()
+        .values("task__group_id")
+        .annotate(
+            total=Count("pk"),
+            done=Count("pk", filter=Q(status=Responsibility.Status.DONE)),
+            overdue=Count(
+                "pk", filter=Q(year__lt=today.year) & ~Q(status=Responsibility.Status.DONE)
+            ),
+        )
+    )
+    return {
+        row["task__group_id"]: {
+            "total": row["total"],
+            "done": row["done"],
+            "overdue": row["overdue"],
+            "on_track": row["total"] - row["overdue"],
+        }
+        for row in grouped
+    }
