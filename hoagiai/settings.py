@@ -128,6 +128,11 @@ if SUCCESS_RATE_BASIS not in {"received", "concluded"}:
 REPORT_CUTOFF_DAY = env.int("REPORT_CUTOFF_DAY", default=31)
 REPORT_CUTOFF_MONTH = env.int("REPORT_CUTOFF_MONTH", default=12)
 
+# Evidence files of plan activities (PDF, Word, Excel, images): at most this many bytes each.
+EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+# A yearly report's grid posts one field per commune and figure.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
