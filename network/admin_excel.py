@@ -10,14 +10,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from .spreadsheets import xlsx_response
+
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 PREVIEW_ROWS = 20
 # Uploads wait here between preview and confirmation; `manage.py clear_stale_imports`
@@ -56,9 +56,7 @@ class ExcelAdminMixin:
         return self.has_add_permission(request) and self.has_change_permission(request)
 
     def _download(self, content, name):
-        response = HttpResponse(content, content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-        return response
+        return xlsx_response(content, name)
 
     def excel_template_view(self, request):
         if not self.has_view_permission(request):

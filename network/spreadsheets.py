@@ -110,6 +110,18 @@ def header_key(value) -> str:
     return fold(clean_name(str(value or ""))) or ""
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(content: bytes, filename: str):
+    """A download of an .xlsx workbook under ``filename`` (ASCII, without the extension)."""
+    from django.http import HttpResponse
+
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    return response
+
+
 def write_workbook(title: str, headers: list[str], rows, required: set[str] = frozenset()):
     """An .xlsx with a bold header row (required columns marked) and formula-safe cells."""
     return write_sheets([(title, headers, rows)], required)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 
+from accounts.models import Role
 from network.models import AdminUnit
 
 from .models import Activity, Agency, Plan, Responsibility, Task, TaskAgency
@@ -168,3 +169,37 @@ def group_summary(rows, today) -> dict[int, dict[str, int]]:
         }
         for row in grouped
     }
+
+
+# --- Reporting progress ---
+
+
+def can_report(user, row: Responsibility) -> bool:
+    """District officers report their district's rows; Sở Tư pháp reports the provincial
+    agencies' rows (the agencies have no accounts of their own)."""
+    if not user.has_perm("plans.change_responsibility"):
+        return False
+    if row.district_id is None:
+        return user.is_superuser or user.has_role(Role.PROVINCE_STAFF)
+    return user.has_role(Role.DISTRICT_OFFICER) and user.unit_id == row.district_id
+
+
+@transaction.atomic
+def set_status(row: Responsibility, user, status) -> Responsibility:
+    row.status = status
+    row._history_user = user
+    row.save()
+    return row
+
+
+@transaction.atomic
+def add_activity(row: Responsibility, user, fields, files, kinds) -> Activity:
+    """Record an activity with its evidence; a row not started is now in progress."""
+    activity = Activity.objects.create(responsibility=row, created_by=user, **fields)
+    for upload, kind in zip(files, kinds, strict=True):
+        activity.evidence.create(
+            file=upload, name=upload.name[:200], kind=kind, size=upload.size, uploaded_by=user
+        )
+    if row.status == Responsibility.Status.NOT_STARTED:
+        set_status(row, user, Responsibility.Status.IN_PROGRESS)
+    return activity

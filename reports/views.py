@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,13 +13,12 @@ from accounts.models import Role
 from accounts.scoping import scope_for
 from network.figures import commune_figures
 from network.models import AdminUnit
-from network.spreadsheets import FileProblem
+from network.spreadsheets import FileProblem, xlsx_response
 
 from . import excel, services
 from .forms import LineForm, ReportForm, TransitionForm, UploadForm
 from .models import LINE_FIELDS, CommuneYear, ReportDeadline, YearlyReport
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 view_required = permission_required("reports.view_yearlyreport", raise_exception=True)
 
 
@@ -218,10 +217,7 @@ def transition(request, code, year):
 @view_required
 def download_template(request, code, year):
     report = _report(request, code, year)
-    response = HttpResponse(excel.template(report), content_type=XLSX)
-    filename = f"bao-cao-{year}-{report.district.code}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return xlsx_response(excel.template(report), f"bao-cao-{year}-{report.district.code}")
 
 
 @login_required
@@ -265,6 +261,4 @@ def upload(request, code, year):
 def consolidated(request, year):
     if year not in services.report_years() or not scope_for(request.user).unrestricted:
         raise Http404
-    response = HttpResponse(excel.consolidated(year), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="tong-hop-bao-cao-{year}.xlsx"'
-    return response
+    return xlsx_response(excel.consolidated(year), f"tong-hop-bao-cao-{year}")

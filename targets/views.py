@@ -1,19 +1,17 @@
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scoping import scope_for
 from network.models import AdminUnit
-from network.spreadsheets import write_sheets
+from network.spreadsheets import write_sheets, xlsx_response
 from plans.models import Plan
 
 from . import dashboard as board
 from .kpi import Kpi
 from .templatetags.kpi import kpi_value, status_label
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _dashboard_for(request):
@@ -125,7 +123,4 @@ def dashboard_export(request):
             ),
         ]
     )
-    response = HttpResponse(content, content_type=XLSX)
-    name = f"chi-tieu-{data.unit.code}-{data.year}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return xlsx_response(content, f"chi-tieu-{data.unit.code}-{data.year}")
