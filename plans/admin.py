@@ -6,7 +6,19 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Agency, Milestone, Plan, Task, TaskAgency, TaskGroup
+from accounts.admin_mixins import ScopedAdminMixin
+
+from .models import (
+    Activity,
+    Agency,
+    Evidence,
+    Milestone,
+    Plan,
+    Responsibility,
+    Task,
+    TaskAgency,
+    TaskGroup,
+)
 
 
 class TaskGroupInline(admin.TabularInline):
@@ -161,3 +173,46 @@ class AgencyAdmin(SimpleHistoryAdmin):
     def tasks_link(self, agency):
         url = reverse("admin:plans_task_changelist") + f"?agency={agency.pk}"
         return format_html('<a href="{}">{}</a>', url, agency.task_count)
+
+
+class ReportedOnPagesMixin(ScopedAdminMixin):
+    """Progress is reported on the progress pages (who may report which row is decided
+    there); the admin shows the rows and their history, read-only."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class EvidenceInline(admin.TabularInline):
+    model = Evidence
+    fields = ["name", "kind", "size", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(Responsibility)
+class ResponsibilityAdmin(ReportedOnPagesMixin, SimpleHistoryAdmin):
+    list_display = ["task", "agency", "district", "year", "status", "in_plan", "page"]
+    list_filter = ["year", "status", "in_plan", "agency"]
+    search_fields = ["task__number", "agency__name__unaccent", "district__name__unaccent"]
+    list_select_related = ["task", "agency", "district"]
+
+    @admin.display(description=_("progress page"))
+    def page(self, row):
+        url = reverse("progress-cell", args=[row.task.number, row.year])
+        return format_html('<a href="{}#r{}">{}</a>', url, row.pk, _("Open"))
+
+
+@admin.register(Activity)
+class ActivityAdmin(ReportedOnPagesMixin, SimpleHistoryAdmin):
+    list_display = ["held_on", "responsibility", "participants", "budget", "created_by"]
+    list_filter = ["responsibility__year"]
+    search_fields = ["description", "responsibility__task__number"]
+    list_select_related = ["responsibility__task", "responsibility__agency", "created_by"]
+    inlines = [EvidenceInline]

@@ -16,7 +16,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from accounts.models import Role
 from network.models import AdminUnit
 
-from .models import Activity, Agency, Plan, Responsibility, Task, TaskAgency
+from .models import Activity, Agency, Plan, Responsibility, Task, TaskAgency, TaskGroup
 
 # Agencies at or below the district report through the district: one row per district.
 PER_DISTRICT = {Agency.Level.DISTRICT, Agency.Level.COMMUNE, Agency.Level.GRASSROOTS}
@@ -143,6 +143,18 @@ def cells(rows, today) -> dict[tuple[int, int], Cell]:
         if today.year > row["year"]:
             cell.overdue += row["total"] - row["done"]
     return result
+
+
+def unit_summary(unit, today):
+    """[(group, {"total", "done", "overdue", "on_track"})] for a dashboard unit: the whole
+    plan for the province, the district's own rows for a district, nothing for a commune."""
+    rows = Responsibility.objects.all()
+    if unit.level == AdminUnit.Level.DISTRICT:
+        rows = rows.filter(district=unit)
+    elif unit.level != AdminUnit.Level.PROVINCE:
+        return []
+    counts = group_summary(rows, today)
+    return [(group, counts[group.pk]) for group in TaskGroup.objects.all() if group.pk in counts]
 
 
 def group_summary(rows, today) -> dict[int, dict[str, int]]:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from accounts.scoping import scope_for
 from network.models import AdminUnit
 from network.spreadsheets import write_sheets, xlsx_response
+from plans import progress
 from plans.models import Plan
 
 from . import dashboard as board
@@ -49,6 +50,8 @@ def dashboard(request):
             "years": list(plan.years),
             "parent": parent,
             "table_columns": [(code, board.TABLE_LABELS[code]) for code in board.TABLE_CODES],
+            # Beside the targets: how the plan's tasks stand, group by group (plans app).
+            "progress": progress.unit_summary(data.unit, timezone.localdate()),
         },
     )
 

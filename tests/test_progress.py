@@ -105,3 +105,22 @@ def test_done_is_never_overdue():
     assert not row.is_overdue(date(2030, 6, 1))
     cell = progress.cells(Responsibility.objects.filter(pk=row.pk), date(2030, 6, 1))
     assert cell[(row.task_id, 2024)].state == "done"
+
+
+def test_the_dashboard_summary_counts_by_hand():
+    # Group 3 as of 1/6/2026: 3.1 (Sở Tư pháp 2024–2026) 3 rows; 3.2 (each district,
+    # 2024–2026) 30; 3.3 and 3.4 (Sở Tư pháp and each district, from 2024) 33 each so far.
+    done = rows("3.1", year=2024).get()
+    done.status = Responsibility.Status.DONE
+    done.save()
+    province = AdminUnit.objects.root_province()
+    summary = dict(progress.unit_summary(province, date(2026, 6, 1)))
+    group = next(counts for g, counts in summary.items() if g.number == 3)
+    # Overdue: 2024 and 2025 not done: 2 + 20 + 22 + 22, less the one done.
+    assert group == {"total": 99, "done": 1, "overdue": 65, "on_track": 34}
+
+
+def test_a_districts_summary_holds_its_own_rows(district_a):
+    summary = dict(progress.unit_summary(district_a, date(2026, 6, 1)))
+    group = next(counts for g, counts in summary.items() if g.number == 3)
+    assert group["total"] == 3 + 3 + 3  # 3.2, 3.3, 3.4 for this district, 2024–2026

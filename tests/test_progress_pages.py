@@ -149,3 +149,10 @@ def test_the_export_is_the_plans_assignment_table(client, leader, district_a):
     task_row = next(r for r in rows if r[0] == "2.1")
     assert "UBND cấp huyện" in task_row[2]
     assert "2025: 1/10" in task_row[5]
+
+
+def test_the_leadership_dashboard_shows_plan_progress(client, leader):
+    page = login(client, leader).get(reverse("dashboard"))
+    assert page.status_code == 200
+    assert page.context["progress"]
+    assert reverse("progress") in page.content.decode()
