@@ -1026,9 +1026,9 @@ def _steer(rng, lines, low, high, fixed=()):
         successful -= 1
 
 
-def _reports_model(name):
-    # network never imports reports (DESIGN §2): the demo reaches its models by name.
-    return apps.get_model("reports", name)
+def _app_model(app_label, name):
+    # network never imports reports or plans (DESIGN §2): the demo reaches them by name.
+    return apps.get_model(app_label, name)
 
 
 def _commune_year_model():
@@ -1191,7 +1191,8 @@ def flagged_models() -> list:
         PilotCommune,
         ModelCommune,
         _commune_year_model(),
-        _reports_model("YearlyReport"),
+        _app_model("reports", "YearlyReport"),
+        _app_model("plans", "Activity"),
     ]
 
 
@@ -1219,10 +1220,13 @@ def _doomed() -> list[tuple]:
         (Material, demo),
         (PilotCommune, demo),
         (ModelCommune, demo),
+        # Demo progress (plans.demo): evidence and activities; the statuses are reset below.
+        (_app_model("plans", "Evidence"), Q(activity__is_demo=True)),
+        (_app_model("plans", "Activity"), demo),
         # Demo reports (reports.demo) and what hangs off them; raw deletes do not cascade.
-        (_reports_model("ReportEvent"), Q(report__is_demo=True)),
-        (_reports_model("GroupResult"), Q(report__is_demo=True)),
-        (_reports_model("YearlyReport"), demo | Q(district__is_demo=True)),
+        (_app_model("reports", "ReportEvent"), Q(report__is_demo=True)),
+        (_app_model("reports", "GroupResult"), Q(report__is_demo=True)),
+        (_app_model("reports", "YearlyReport"), demo | Q(district__is_demo=True)),
         # A demo commune's lines are demo data too, even those the figures service added.
         (_commune_year_model(), demo | Q(commune__is_demo=True)),
         (
@@ -1276,6 +1280,10 @@ def clear_demo() -> Counter:
         if problems:
             raise DemoError("Cannot remove the demo data:\n" + "\n".join(problems))
         touched = _real_communes_touched()
+        # The plan's responsibilities are real rows: only their demo statuses go back.
+        _app_model("plans", "Responsibility").objects.filter(status_is_demo=True).update(
+            status="not_started", status_is_demo=False
+        )
         # History first: some of it is found through the live demo rows.
         for model, condition in doomed:
             history = _history_model(model)

@@ -378,6 +378,8 @@ class Responsibility(models.Model):
     # A row the plan no longer asks for (its timeline or agencies changed) but that already
     # holds progress: kept, so no one's work is lost, and shown apart.
     in_plan = models.BooleanField(_("in the plan"), default=True)
+    # The status was set by the demo data (seed_demo_progress); seed_demo --clear resets it.
+    status_is_demo = models.BooleanField(_("demo status"), default=False, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     history = HistoricalRecords()
@@ -441,6 +443,7 @@ class Activity(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("entered at"), auto_now_add=True)
+    is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
 
     history = HistoricalRecords()
     scope_path = "responsibility__district"

@@ -198,7 +198,7 @@ def can_report(user, row: Responsibility) -> bool:
 
 @transaction.atomic
 def set_status(row: Responsibility, user, status) -> Responsibility:
-    row.status = status
+    row.status, row.status_is_demo = status, False
     row._history_user = user
     row.save()
     return row

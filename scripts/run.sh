@@ -20,6 +20,7 @@ fi
 # Province-scale demo data (marked as demo), once: later runs find it and skip this step.
 .venv/bin/python manage.py seed_demo --scale province --seed 1 --if-empty
 .venv/bin/python manage.py seed_demo_reports --if-empty
+.venv/bin/python manage.py seed_demo_progress
 .venv/bin/python manage.py create_demo_accounts
 echo "Serving at http://127.0.0.1:8000 (Ctrl+C stops)."
 exec .venv/bin/python manage.py runserver 127.0.0.1:8000

@@ -1,4 +1,4 @@
-"""Demo yearly reports: every workflow state on the board, marked demo, removed with --clear."""
+"""Demo reports and plan progress: every state shown, marked demo, removed with --clear."""
 
 from io import StringIO
 
@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from network import demo
+from plans.models import Activity, Responsibility
 from reports.models import CommuneYear, GroupResult, ReportEvent, YearlyReport
 from reports.services import report_years
 
@@ -45,3 +46,15 @@ def _run(name, **options):
     out = StringIO()
     call_command(name, stdout=out, **options)
     return out.getvalue()
+
+
+def test_demo_progress_is_cleared_back_to_the_plan():
+    out = _run("seed_demo_progress")
+    assert "Demo plan progress created" in out
+    assert Responsibility.objects.filter(status="done", status_is_demo=True).exists()
+    assert Activity.objects.filter(is_demo=True).exists()
+    assert "nothing done" in _run("seed_demo_progress")
+
+    demo.clear_demo()
+    assert not Activity.objects.exists()
+    assert not Responsibility.objects.exclude(status="not_started").exists()
