@@ -128,7 +128,7 @@ def _cell_page(request, task, year, rows, filters, failed=None, status=200):
                 "activity_form": (
                     failed[1]
                     if failed and failed[0] == row.pk
-                    else ActivityForm(prefix=f"r{row.pk}")
+                    else ActivityForm(prefix=f"r{row.pk}", initial={"held_on": today})
                 )
                 if editable
                 else None,
