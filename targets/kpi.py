@@ -123,28 +123,18 @@ class KpiData:
         self.child_level = {"province": "district", "district": "commune"}.get(self.level)
 
     @cached_property
-    def units_below(self):
-        """(id, code, name, level, parent id) of the units one and two levels below: the
-        child units a shortfall is named by, and the communes under a province's districts."""
-        if self.level == AdminUnit.Level.COMMUNE:
-            return []
-        return list(
-            AdminUnit.objects.filter(Q(parent=self.unit) | Q(parent__parent=self.unit))
-            .order_by()
-            .values_list("pk", "code", "name", "level", "parent_id")
-        )
-
-    @cached_property
     def commune_children(self):
         """{commune id: the child unit it is counted under}: its district below a province,
         itself below a district (or when it sits directly under the province)."""
         if self.level == AdminUnit.Level.COMMUNE:
             return {self.unit.pk: self.unit.pk}
-        children = {}
-        for pk, _code, _name, level, parent in self.units_below:
-            if level != AdminUnit.Level.COMMUNE:
-                continue
-            children[pk] = pk if parent == self.unit.pk else parent
+        children = {pk: pk for pk, (_c, _n, level) in self.names.items() if level == "commune"}
+        districts = [pk for pk, (_c, _n, level) in self.names.items() if level == "district"]
+        if districts:
+            # Two indexed lookups by parent: measured faster on PostgreSQL at national scale
+            # than one query over "parent or grandparent" (an OR across a join).
+            below = AdminUnit.objects.filter(parent__in=districts, level="commune").order_by()
+            children.update(below.values_list("pk", "parent_id"))
         return children
 
     @cached_property
@@ -182,10 +172,12 @@ class KpiData:
     @cached_property
     def names(self):
         """{id: (code, name, level)} of the units directly below (districts, or communes)."""
+        if not self.child_level:
+            return {}
+        children = AdminUnit.objects.filter(parent=self.unit).order_by()
         return {
             pk: (code, name, level)
-            for pk, code, name, level, parent in self.units_below
-            if parent == self.unit.pk
+            for pk, code, name, level in children.values_list("pk", "code", "name", "level")
         }
 
     @cached_property
@@ -234,10 +226,18 @@ class KpiData:
 
     @cached_property
     def pilots(self):
-        rows = PilotCommune.objects.order_by().values_list(
-            "commune_id", "commune__parent_id", "start_year", "end_year"
-        )
-        return [row for row in rows if row[0] in self.commune_children]
+        """(commune, its district, start, end) of the pilot designations in scope; the
+        district comes from ``commune_children`` (no join to the units table)."""
+        rows = PilotCommune.objects.order_by().values_list("commune_id", "start_year", "end_year")
+        district = {
+            AdminUnit.Level.PROVINCE: lambda commune: self.commune_children[commune],
+            AdminUnit.Level.DISTRICT: lambda commune: self.unit.pk,
+        }.get(self.level, lambda commune: self.unit.parent_id)
+        return [
+            (commune, district(commune), start, end)
+            for commune, start, end in rows
+            if commune in self.commune_children
+        ]
 
     @property
     def commune_count(self):
