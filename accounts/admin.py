@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import User
+from .models import DataExport, User
 
 
 @admin.register(User)
@@ -28,3 +28,22 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
     @admin.display(description=_("roles"))
     def roles(self, user):
         return ", ".join(user.role_labels)
+
+
+@admin.register(DataExport)
+class DataExportAdmin(admin.ModelAdmin):
+    """The log of exports of personal data: read by Sở Tư pháp, written only by exports."""
+
+    list_display = ["at", "user", "what", "rows", "filters", "address"]
+    list_filter = ["what"]
+    search_fields = ["user__username", "user__last_name", "user__first_name"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

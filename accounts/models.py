@@ -57,3 +57,25 @@ class User(AbstractUser):
             raise ValidationError(
                 {"unit": _("An account acts for a province or a district, not a commune.")}
             )
+
+
+class DataExport(models.Model):
+    """An export that carried people's data (names, and for mediators ethnicity and birth
+    year: personal data under Decree 13/2023/NĐ-CP): who took it, when, what and how much."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    what = models.CharField(_("what"), max_length=100)
+    rows = models.PositiveIntegerField(_("rows"))
+    filters = models.CharField(_("filters"), max_length=500, blank=True)
+    address = models.GenericIPAddressField(_("from address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export of personal data")
+        verbose_name_plural = _("exports of personal data")
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.at:%d/%m/%Y %H:%M} {self.user}: {self.what} ({self.rows})"

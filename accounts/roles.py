@@ -52,7 +52,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
             "groupresult": VIEW,
             "reportdeadline": ALL,
         },
-        "accounts": {"user": VIEW},
+        "accounts": {"user": VIEW, "dataexport": VIEW},
     },
     Role.DISTRICT_OFFICER: {
         "network": {

@@ -18,6 +18,7 @@ from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum
 
 from .text import clean_name, fold
 
+MAX_EXCEL_BYTES = 20 * 1024 * 1024  # every Excel upload: registry lists, report templates
 ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls, or an encrypted .xlsx
 EXCEL_EPOCH = date(1899, 12, 30)
@@ -73,6 +74,11 @@ def read_book(uploaded) -> dict[str, list[list]]:
 
 def _excel_bytes(uploaded) -> bytes:
     """The upload's bytes, once they look like an Excel file without a password."""
+    size = getattr(uploaded, "size", None)
+    if size is not None and size > MAX_EXCEL_BYTES:
+        raise FileProblem(
+            _("The file is larger than %(limit)d MB.") % {"limit": MAX_EXCEL_BYTES // 2**20}
+        )
     data = uploaded.read()
     if data.startswith(OLE2_MAGIC) and "EncryptionInfo".encode("utf-16-le") in data:
         raise FileProblem(
