@@ -1,13 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
+
+from accounts.admin_mixins import HistoryAdmin
 
 from .models import DataExport, User
 
 
 @admin.register(User)
-class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
+class UserAdmin(HistoryAdmin, DjangoUserAdmin):
     list_display = ["username", "get_full_name", "roles", "unit", "is_active", "last_login"]
     list_filter = ["groups", "is_active", "is_staff", "unit"]
     search_fields = ["username", "first_name", "last_name", "email", "unit__name"]

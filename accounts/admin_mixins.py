@@ -4,6 +4,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from .scoping import scope_for
 
@@ -76,3 +77,17 @@ def _unit_at(obj, path):
         if target is None:
             return None
     return target
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """simple-history's admin, except that its history page saves nothing for a user who
+    may only view the row (simple-history checks only the view permission there)."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            obj = self.get_object(request, unquote(object_id))
+            if obj is None:
+                raise Http404
+            if not self.has_change_permission(request, obj):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)

@@ -5,9 +5,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.admin_mixins import ScopedAdminMixin, ScopedForeignKeysMixin, scope_related_queryset
+from accounts.admin_mixins import (
+    HistoryAdmin,
+    ScopedAdminMixin,
+    ScopedForeignKeysMixin,
+    scope_related_queryset,
+)
 
 from .admin_excel import ExcelAdminMixin
 from .imports import MediatorExcel, TeamExcel, TrainerExcel, TrainingExcel
@@ -80,7 +84,7 @@ class ChildUnitInline(admin.TabularInline):
 
 
 @admin.register(AdminUnit)
-class AdminUnitAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class AdminUnitAdmin(ScopedAdminMixin, HistoryAdmin):
     list_display = ["code", "name", "kind", "level", "parent", "children_link", "valid_to"]
     list_display_links = ["code", "name"]
     list_filter = ["level", "kind", ParentUnitFilter]
@@ -163,7 +167,7 @@ class LegalSupportInline(ScopedForeignKeysMixin, admin.TabularInline):
 
 
 @admin.register(MediationTeam)
-class MediationTeamAdmin(ExcelAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class MediationTeamAdmin(ExcelAdminMixin, ScopedAdminMixin, HistoryAdmin):
     excel_class = TeamExcel
     excel_select_related = ["commune"]
     list_display = ["name", "commune", "minority_area", "mediator_count", "composition"]
@@ -198,7 +202,7 @@ class MediationTeamAdmin(ExcelAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Mediator)
-class MediatorAdmin(ExcelAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class MediatorAdmin(ExcelAdminMixin, ScopedAdminMixin, HistoryAdmin):
     excel_class = MediatorExcel
     excel_select_related = ["team__commune"]
     list_display = [
@@ -231,7 +235,7 @@ class MediatorAdmin(ExcelAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Trainer)
-class TrainerAdmin(ExcelAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class TrainerAdmin(ExcelAdminMixin, ScopedAdminMixin, HistoryAdmin):
     excel_class = TrainerExcel
     excel_select_related = ["unit"]
     list_display = [
@@ -269,7 +273,7 @@ class OfficialAttendanceInline(ScopedForeignKeysMixin, admin.TabularInline):
 
 
 @admin.register(Training)
-class TrainingAdmin(ExcelAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class TrainingAdmin(ExcelAdminMixin, ScopedAdminMixin, HistoryAdmin):
     excel_class = TrainingExcel
     excel_select_related = ["organiser"]
     list_display = ["title", "held_on", "organiser", "level", "audience", "programme", "attendees"]
@@ -297,7 +301,7 @@ class TrainingAdmin(ExcelAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Material)
-class MaterialAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class MaterialAdmin(ScopedAdminMixin, HistoryAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["title", "kind", "publisher", "published_on", "link"]
     list_filter = ["kind", "published_on"]
@@ -307,7 +311,7 @@ class MaterialAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(PilotCommune)
-class PilotCommuneAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class PilotCommuneAdmin(ScopedAdminMixin, HistoryAdmin):
     list_display = ["commune", "district", "start_year", "end_year", "decision"]
     list_filter = [district_filter("commune__parent"), "start_year"]
     search_fields = ["commune__name__unaccent", "commune__code"]
@@ -320,7 +324,7 @@ class PilotCommuneAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ModelCommune)
-class ModelCommuneAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class ModelCommuneAdmin(ScopedAdminMixin, HistoryAdmin):
     list_display = ["commune", "year", "decision"]
     list_filter = ["year", district_filter("commune__parent")]
     search_fields = ["commune__name__unaccent", "commune__code", "decision"]

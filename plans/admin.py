@@ -4,9 +4,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.admin_mixins import ScopedAdminMixin
+from accounts.admin_mixins import HistoryAdmin, ScopedAdminMixin
 
 from .models import (
     Activity,
@@ -29,7 +28,7 @@ class TaskGroupInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(SimpleHistoryAdmin):
+class PlanAdmin(HistoryAdmin):
     list_display = ["title", "decision", "start_year", "end_year"]
     search_fields = ["title", "decision"]
     inlines = [TaskGroupInline]
@@ -48,7 +47,7 @@ class TaskInline(admin.TabularInline):
 
 
 @admin.register(TaskGroup)
-class TaskGroupAdmin(SimpleHistoryAdmin):
+class TaskGroupAdmin(HistoryAdmin):
     list_display = ["number", "title", "task_count"]
     list_display_links = ["number", "title"]
     list_filter = ["plan"]
@@ -119,7 +118,7 @@ class MilestoneInline(admin.TabularInline):
 
 
 @admin.register(Task)
-class TaskAdmin(SimpleHistoryAdmin):
+class TaskAdmin(HistoryAdmin):
     list_display = ["number", "task_text", "group_number", "lead_list", "partner_list", "timeline"]
     list_display_links = ["number", "task_text"]
     list_filter = [TaskGroupFilter, "timeline_kind", LeadAgencyFilter, AgencyFilter]
@@ -157,7 +156,7 @@ class TaskAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Agency)
-class AgencyAdmin(SimpleHistoryAdmin):
+class AgencyAdmin(HistoryAdmin):
     list_display = ["name", "level", "is_generic", "tasks_link"]
     list_filter = ["level", "is_generic"]
     search_fields = ["name", "other_names"]
@@ -197,7 +196,7 @@ class EvidenceInline(admin.TabularInline):
 
 
 @admin.register(Responsibility)
-class ResponsibilityAdmin(ReportedOnPagesMixin, SimpleHistoryAdmin):
+class ResponsibilityAdmin(ReportedOnPagesMixin, HistoryAdmin):
     list_display = ["task", "agency", "district", "year", "status", "in_plan", "page"]
     list_filter = ["year", "status", "in_plan", "agency"]
     search_fields = ["task__number", "agency__name__unaccent", "district__name__unaccent"]
@@ -210,7 +209,7 @@ class ResponsibilityAdmin(ReportedOnPagesMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Activity)
-class ActivityAdmin(ReportedOnPagesMixin, SimpleHistoryAdmin):
+class ActivityAdmin(ReportedOnPagesMixin, HistoryAdmin):
     list_display = ["held_on", "responsibility", "participants", "budget", "created_by"]
     list_filter = ["responsibility__year"]
     search_fields = ["description", "responsibility__task__number"]

@@ -2,9 +2,8 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.admin_mixins import ScopedAdminMixin
+from accounts.admin_mixins import HistoryAdmin, ScopedAdminMixin
 from network.admin import district_filter
 
 from .models import CASE_FIELDS, REGISTRY_FIELDS, CommuneYear, ReportDeadline, YearlyReport
@@ -22,9 +21,13 @@ class ReadOnlyAdminMixin:
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def get_readonly_fields(self, request, obj=None):
+        # Every field, the non-editable ones too: the history page builds a form from them.
+        return [field.name for field in self.model._meta.fields]
+
 
 @admin.register(CommuneYear)
-class CommuneYearAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class CommuneYearAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, HistoryAdmin):
     list_display = [
         "commune",
         "year",
@@ -50,7 +53,7 @@ class CommuneYearAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin)
 
 
 @admin.register(YearlyReport)
-class YearlyReportAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class YearlyReportAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, HistoryAdmin):
     list_display = ["district", "year", "status", "submitted_at", "approved_at", "page"]
     list_filter = ["year", "status"]
     search_fields = ["district__name__unaccent", "district__code"]
@@ -64,5 +67,5 @@ class YearlyReportAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin
 
 
 @admin.register(ReportDeadline)
-class ReportDeadlineAdmin(SimpleHistoryAdmin):
+class ReportDeadlineAdmin(HistoryAdmin):
     list_display = ["year", "due_on"]

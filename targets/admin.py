@@ -1,12 +1,13 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
+
+from accounts.admin_mixins import HistoryAdmin
 
 from .models import Target
 
 
 @admin.register(Target)
-class TargetAdmin(SimpleHistoryAdmin):
+class TargetAdmin(HistoryAdmin):
     list_display = ["code", "title", "threshold_display", "deadline_year", "scope", "task"]
     list_display_links = ["code", "title"]
     list_filter = ["scope", "value_kind", "deadline_year"]

@@ -15,8 +15,7 @@ def tracked_models():
         model
         for app in APPS
         for model in apps.get_app_config(app).get_models()
-        if not model.__name__.startswith("Historical")
-        and model._meta.label not in AUDIT_RECORDS
+        if not model.__name__.startswith("Historical") and model._meta.label not in AUDIT_RECORDS
     ]
 
 
