@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# The whole test suite: lint, migrations in step, tests on SQLite and on PostgreSQL.
+# The whole test suite: lint, migrations in step, tests on SQLite and on PostgreSQL,
+# the real-browser journeys included (Debian's chromium, installed when missing).
 # PostgreSQL: TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/hoagiai);
 # pytest-django creates and drops the test database "test_hoagiai" itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 . scripts/setup-venv.sh test
+. scripts/install-chromium.sh
 export DJANGO_SETTINGS_MODULE=hoagiai.settings_test
 
 echo "== ruff"
