@@ -1,9 +1,11 @@
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, Group
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from hoagiai.caching import cached
 
 
 class Role(models.TextChoices):
@@ -41,8 +43,14 @@ class User(AbstractUser):
 
     @cached_property
     def role_names(self) -> frozenset[str]:
-        # groups.all() reuses a prefetch (admin change list) instead of a query per row.
-        return frozenset(group.name for group in self.groups.all())
+        if self.pk is None or "groups" in getattr(self, "_prefetched_objects_cache", {}):
+            # groups.all() reuses a prefetch (admin change list) instead of a query per row.
+            return frozenset(group.name for group in self.groups.all())
+        return cached(
+            f"roles:{self.pk}",
+            [Group, User.groups.through],
+            lambda: frozenset(self.groups.values_list("name", flat=True)),
+        )
 
     def has_role(self, role: Role) -> bool:
         return role.value in self.role_names

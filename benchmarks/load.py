@@ -224,7 +224,7 @@ def load_accounts(users, officer_share, one_report_each=False):
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # fresh statistics after the bulk load, as in production
 
-    plan = Plan.objects.order_by("pk").first()
+    plan = Plan.objects.current()
     communes = list(
         AdminUnit.objects.filter(parent__in=districts, level="commune")
         .order_by("code")

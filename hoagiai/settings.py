@@ -67,7 +67,8 @@ MIDDLEWARE = [
 AUTHENTICATION_BACKENDS = [
     # Counts failed logins and refuses a locked-out username or address (django-axes).
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, its permissions kept in the cache (hoagiai/caching.py).
+    "accounts.backends.CachedModelBackend",
 ]
 
 ROOT_URLCONF = "hoagiai.urls"
@@ -97,6 +98,20 @@ DATABASES = {
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The cache keeps rarely changing reads across requests (hoagiai/caching.py: the unit tree,
+# the plan, the targets, each user's roles and permissions) and the sessions. Several worker
+# processes (gunicorn) must share one cache, or a change seen by one worker would not reach
+# the others: set CACHE_URL, e.g. redis://127.0.0.1:6379/1. Without it, keeping reads across
+# requests is on only for a single process (DEBUG: runserver).
+CACHE_URL = env.str("CACHE_URL", default="")
+CACHES = {"default": env.cache_url_config(CACHE_URL or "locmemcache://")}
+CACHE_ACROSS_REQUESTS = env.bool("CACHE_ACROSS_REQUESTS", default=bool(CACHE_URL) or DEBUG)
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if CACHE_ACROSS_REQUESTS
+    else "django.contrib.sessions.backends.db"
+)
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"

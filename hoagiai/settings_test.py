@@ -19,3 +19,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# One process: the per-process cache is shared by everything, so keep reads across requests
+# (hoagiai/caching.py) as production does with a shared cache; tests/conftest.py empties it
+# before each test.
+CACHE_ACROSS_REQUESTS = True
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

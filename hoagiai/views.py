@@ -12,7 +12,7 @@ def home(request):
         request,
         "home.html",
         {
-            "plan": Plan.objects.first(),
+            "plan": Plan.objects.current(),
             "targets": Target.objects.all(),
             "scope": scope_for(request.user),
         },

@@ -36,6 +36,8 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from hoagiai.caching import changed
+
 from .dates import add_months
 from .figures import commune_figures
 from .models import (
@@ -352,6 +354,7 @@ class _Writer:
             )
         else:
             model.objects.bulk_create(objs, batch_size=BATCH_SIZE)
+        changed(model)  # bulk inserts send no signals: drop the cached reads of the model
         self.counts[model._meta.label] += len(objs)
         # With DEBUG on, Django keeps every query's SQL: at national scale that is hundreds of
         # megabytes of INSERT text nobody reads.

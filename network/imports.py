@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.scoping import scope_for
+from hoagiai import caching
 
 from .history import CHANGED, CREATED, bulk_history
 from .models import (
@@ -194,7 +195,9 @@ class RegistryExcel:
         return set()
 
     def _write(self, model, new, changed, fields, reason):
-        """Insert and update in bulk, writing the history rows explicitly (DESIGN §6)."""
+        """Insert and update in bulk, writing the history rows explicitly (DESIGN §6) and
+        dropping the cached reads of the model (bulk writes send no signals)."""
+        caching.changed(model)
         if new:
             model.objects.bulk_create(new, batch_size=2000)
             bulk_history(new, model, CREATED, self.user, reason)

@@ -5,6 +5,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from hoagiai.caching import cached
+
 from .dates import add_months
 from .units import CODE_WIDTH
 
@@ -35,7 +37,13 @@ class AdminUnitQuerySet(models.QuerySet):
     def root_province(self):
         """The province the plan is about: the first top-level province by code (the
         national demo adds synthetic provinces after it)."""
-        return self.filter(level=AdminUnit.Level.PROVINCE, parent=None).order_by("code").first()
+        return cached(
+            "units:root-province",
+            [AdminUnit],
+            lambda: (
+                self.filter(level=AdminUnit.Level.PROVINCE, parent=None).order_by("code").first()
+            ),
+        )
 
     def get_by_natural_key(self, code):
         return self.get(code=code)

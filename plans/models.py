@@ -8,6 +8,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from hoagiai.caching import cached
+
 _TASK_NUMBER = re.compile(r"^(\d+)(?:\.(\d+))?([a-z]?)$")
 
 
@@ -27,6 +29,10 @@ def task_sort_key(number: str) -> int:
 class PlanManager(models.Manager):
     def get_by_natural_key(self, decision):
         return self.get(decision=decision)
+
+    def current(self):
+        """The plan the portal follows (the first loaded), or None; kept in the cache."""
+        return cached("plan:current", [Plan], lambda: self.order_by("pk").first())
 
 
 class Plan(models.Model):
@@ -65,6 +71,10 @@ class Plan(models.Model):
 class TaskGroupManager(models.Manager):
     def get_by_natural_key(self, decision, number):
         return self.get(plan__decision=decision, number=number)
+
+    def cached(self):
+        """Every group, in order; kept in the cache (they change with the plan only)."""
+        return cached("task-groups", [TaskGroup], lambda: list(self.all()))
 
 
 class TaskGroup(models.Model):

@@ -154,7 +154,7 @@ def unit_summary(unit, today):
     elif unit.level != AdminUnit.Level.PROVINCE:
         return []
     counts = group_summary(rows, today)
-    return [(group, counts[group.pk]) for group in TaskGroup.objects.all() if group.pk in counts]
+    return [(group, counts[group.pk]) for group in TaskGroup.objects.cached() if group.pk in counts]
 
 
 def group_summary(rows, today) -> dict[int, dict[str, int]]:

@@ -73,7 +73,7 @@ def _progress_rows(request):
 @permission_required("plans.view_responsibility", raise_exception=True)
 def progress_timeline(request):
     """The 10 groups and their tasks down, the plan's years across, each cell's progress."""
-    plan = Plan.objects.order_by("pk").first()
+    plan = Plan.objects.current()
     if plan is None:
         raise Http404
     rows, filters = _progress_rows(request)
@@ -98,7 +98,7 @@ def progress_timeline(request):
 @permission_required("plans.view_responsibility", raise_exception=True)
 def progress_cell(request, number, year):
     """One task in one year: each responsible unit's status and activities; report here."""
-    plan = Plan.objects.order_by("pk").first()
+    plan = Plan.objects.current()
     task = get_object_or_404(Task.objects.with_agencies(), group__plan=plan, number=number)
     rows, filters = _progress_rows(request)
     rows = (

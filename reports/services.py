@@ -52,7 +52,7 @@ class Conflict(ReportError):
 
 def report_years() -> list[int]:
     """The plan years a report can be written for: up to this one."""
-    plan = Plan.objects.order_by("pk").first()
+    plan = Plan.objects.current()
     this_year = timezone.localdate().year
     return [year for year in plan.years if year <= this_year] if plan else []
 

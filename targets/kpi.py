@@ -14,6 +14,7 @@ from django.db.models import Min, Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from hoagiai.caching import cached
 from network.dates import cutoff_date
 from network.models import (
     AdminUnit,
@@ -123,21 +124,6 @@ class KpiData:
         self.child_level = {"province": "district", "district": "commune"}.get(self.level)
 
     @cached_property
-    def commune_children(self):
-        """{commune id: the child unit it is counted under}: its district below a province,
-        itself below a district (or when it sits directly under the province)."""
-        if self.level == AdminUnit.Level.COMMUNE:
-            return {self.unit.pk: self.unit.pk}
-        children = {pk: pk for pk, (_c, _n, level) in self.names.items() if level == "commune"}
-        districts = [pk for pk, (_c, _n, level) in self.names.items() if level == "district"]
-        if districts:
-            # Two indexed lookups by parent: measured faster on PostgreSQL at national scale
-            # than one query over "parent or grandparent" (an OR across a join).
-            below = AdminUnit.objects.filter(parent__in=districts, level="commune").order_by()
-            children.update(below.values_list("pk", "parent_id"))
-        return children
-
-    @cached_property
     def lines(self):
         """{year: {child unit id: {field: sum}}}, pilot communes' cases also summed apart.
 
@@ -170,21 +156,6 @@ class KpiData:
         return lines
 
     @cached_property
-    def names(self):
-        """{id: (code, name, level)} of the units directly below (districts, or communes)."""
-        if not self.child_level:
-            return {}
-        children = AdminUnit.objects.filter(parent=self.unit).order_by()
-        return {
-            pk: (code, name, level)
-            for pk, code, name, level in children.values_list("pk", "code", "name", "level")
-        }
-
-    @cached_property
-    def targets(self):
-        return list(Target.objects.all())
-
-    @cached_property
     def trainers(self):
         """The trainers in scope with their dates (a small register: read whole, once)."""
         if self.level == AdminUnit.Level.COMMUNE:
@@ -212,31 +183,99 @@ class KpiData:
         districts = [pk for pk, (_c, _n, level) in self.names.items() if level == "district"]
         return [self.unit.pk, *districts]
 
+    # The unit tree, the targets, the materials and the pilot and model communes change a
+    # few times a year: read together and kept in the cache across requests, dropped when any
+    # of their rows change (hoagiai/caching.py). The figures and the trainers are read live.
     @cached_property
+    def reference(self):
+        def read():
+            names = self._read_names()
+            children = self._read_commune_children(names)
+            return {
+                "names": names,
+                "commune_children": children,
+                "targets": list(Target.objects.all()),
+                "materials": self._read_materials(),
+                "model_communes": self._read_model_communes(children),
+                "pilots": self._read_pilots(children),
+            }
+
+        models = [AdminUnit, Target, Material, ModelCommune, PilotCommune]
+        return cached(f"kpi-reference:{self.unit.pk}", models, read)
+
+    @property
+    def names(self):
+        """{id: (code, name, level)} of the units directly below (districts, or communes)."""
+        return self.reference["names"]
+
+    @property
+    def commune_children(self):
+        """{commune id: the child unit it is counted under}."""
+        return self.reference["commune_children"]
+
+    @property
+    def targets(self):
+        return self.reference["targets"]
+
+    @property
     def materials(self):
+        return self.reference["materials"]
+
+    @property
+    def model_communes(self):
+        return self.reference["model_communes"]
+
+    @property
+    def pilots(self):
+        """(commune, its district, start, end) of the pilot designations in scope."""
+        return self.reference["pilots"]
+
+    def _read_commune_children(self, names):
+        """{commune id: the child unit it is counted under}: its district below a province,
+        itself below a district (or when it sits directly under the province)."""
+        if self.level == AdminUnit.Level.COMMUNE:
+            return {self.unit.pk: self.unit.pk}
+        children = {pk: pk for pk, (_c, _n, level) in names.items() if level == "commune"}
+        districts = [pk for pk, (_c, _n, level) in names.items() if level == "district"]
+        if districts:
+            # Two indexed lookups by parent: measured faster on PostgreSQL at national scale
+            # than one query over "parent or grandparent" (an OR across a join).
+            below = AdminUnit.objects.filter(parent__in=districts, level="commune").order_by()
+            children.update(below.values_list("pk", "parent_id"))
+        return children
+
+    def _read_names(self):
+        """{id: (code, name, level)} of the units directly below (districts, or communes)."""
+        if not self.child_level:
+            return {}
+        children = AdminUnit.objects.filter(parent=self.unit).order_by()
+        return {
+            pk: (code, name, level)
+            for pk, code, name, level in children.values_list("pk", "code", "name", "level")
+        }
+
+    def _read_materials(self):
         materials = Material.objects.exclude(published_on=None).order_by()
         return list(materials.values_list("kind", "published_on"))
 
     # Pilot and model communes are a few hundred rows nationwide: read them whole (a cheap
     # scan) and keep the scope's here, rather than filter by a long list of commune ids.
-    @cached_property
-    def model_communes(self):
+    def _read_model_communes(self, children):
         rows = ModelCommune.objects.order_by().values_list("commune_id", "year")
-        return [row for row in rows if row[0] in self.commune_children]
+        return [row for row in rows if row[0] in children]
 
-    @cached_property
-    def pilots(self):
+    def _read_pilots(self, children):
         """(commune, its district, start, end) of the pilot designations in scope; the
         district comes from ``commune_children`` (no join to the units table)."""
         rows = PilotCommune.objects.order_by().values_list("commune_id", "start_year", "end_year")
         district = {
-            AdminUnit.Level.PROVINCE: lambda commune: self.commune_children[commune],
+            AdminUnit.Level.PROVINCE: lambda commune: children[commune],
             AdminUnit.Level.DISTRICT: lambda commune: self.unit.pk,
         }.get(self.level, lambda commune: self.unit.parent_id)
         return [
             (commune, district(commune), start, end)
             for commune, start, end in rows
-            if commune in self.commune_children
+            if commune in children
         ]
 
     @property

@@ -6,13 +6,25 @@ Lan of the leadership, and an anonymous visitor.
 """
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.management import call_command
+from django.core.management.color import no_style
+from django.db import connection
 
 from accounts.models import Role, User
 from network.models import AdminUnit
 
 PASSWORD = "mật-khẩu-thử-nghiệm-1"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: rows a test cached are rolled back or flushed
+    without the signals that would drop them (hoagiai/caching.py)."""
+    cache.clear()
 
 
 @pytest.fixture(scope="session")
@@ -58,3 +70,56 @@ def district_a(db):
 @pytest.fixture
 def district_b(db):
     return AdminUnit.objects.get(code="215")
+
+
+# --- Tests that commit (live_server, the cache across requests) ---
+#
+# A transactional test's writes are committed, and pytest-django flushes every table when it
+# ends: the rows the session set up (units, plan, targets) and those the migrations wrote
+# (the role groups) go too. The database as it stood before is kept (serialized, as Django's
+# serialized rollback does) and put back.
+
+
+def _is_set_up() -> bool:
+    """The session's rows are there (a flush empties the units and the role groups)."""
+    from django.contrib.auth.models import Group
+
+    return AdminUnit.objects.exists() and Group.objects.exists()
+
+
+def _restore(snapshot: str):
+    """Empty every table, reload the snapshot, set the sequences after the reloaded ids."""
+    # No post_migrate: it would recreate content types and permissions under new ids,
+    # which the snapshot's own rows (and the in-process content-type cache) then clash with.
+    call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+    connection.creation.deserialize_db_from_string(snapshot)
+    models = [
+        model
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.managed and not model._meta.proxy
+    ]
+    statements = connection.ops.sequence_reset_sql(no_style(), models)
+    if statements:  # PostgreSQL; SQLite's AUTOINCREMENT follows the largest id by itself
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+    ContentType.objects.clear_cache()
+
+
+@pytest.fixture(scope="session")
+def session_rows(django_db_setup, django_db_blocker):
+    """The database as the session set it up, taken before any browser test flushed it."""
+    with django_db_blocker.unblock():
+        assert _is_set_up(), "the session's fixtures should be loaded (tests/conftest.py)"
+        return connection.creation.serialize_db_to_string()
+
+
+@pytest.fixture
+def committed_db(transactional_db, session_rows, django_db_blocker):
+    """A database whose writes commit, with the session's rows before and after the test."""
+    if not _is_set_up():
+        _restore(session_rows)
+    yield
+    with django_db_blocker.unblock():
+        if not _is_set_up():
+            _restore(session_rows)

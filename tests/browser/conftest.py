@@ -21,18 +21,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.apps import apps
-from django.contrib.contenttypes.models import ContentType
-from django.core.management import call_command
-from django.core.management.color import no_style
-from django.db import connection, connections
+from django.db import connections
 from django.utils import translation
 from django.utils.text import capfirst
 
 from accounts.models import User
-from network.models import AdminUnit
 
-from ..conftest import PASSWORD
+from ..conftest import PASSWORD, _is_set_up, _restore
 
 ROOT = Path(__file__).resolve().parents[2]
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -40,40 +35,6 @@ TIMEOUT_MS = 15_000
 
 
 # --- The database: back to the session's rows around the browser tests ---
-
-
-def _is_set_up() -> bool:
-    """The session's rows are there (a flush empties the units and the role groups)."""
-    from django.contrib.auth.models import Group
-
-    return AdminUnit.objects.exists() and Group.objects.exists()
-
-
-def _restore(snapshot: str):
-    """Empty every table, reload the snapshot, set the sequences after the reloaded ids."""
-    # No post_migrate: it would recreate content types and permissions under new ids,
-    # which the snapshot's own rows (and the in-process content-type cache) then clash with.
-    call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
-    connection.creation.deserialize_db_from_string(snapshot)
-    models = [
-        model
-        for model in apps.get_models(include_auto_created=True)
-        if model._meta.managed and not model._meta.proxy
-    ]
-    statements = connection.ops.sequence_reset_sql(no_style(), models)
-    if statements:  # PostgreSQL; SQLite's AUTOINCREMENT follows the largest id by itself
-        with connection.cursor() as cursor:
-            for sql in statements:
-                cursor.execute(sql)
-    ContentType.objects.clear_cache()
-
-
-@pytest.fixture(scope="session")
-def session_rows(django_db_setup, django_db_blocker):
-    """The database as the session set it up, taken before any browser test flushed it."""
-    with django_db_blocker.unblock():
-        assert _is_set_up(), "the session's fixtures should be loaded (tests/conftest.py)"
-        return connection.creation.serialize_db_to_string()
 
 
 @pytest.fixture(scope="module", autouse=True)

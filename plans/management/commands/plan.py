@@ -13,7 +13,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="Print JSON (DESIGN §5).")
 
     def handle(self, *args, **options):
-        plan = Plan.objects.order_by("pk").first()
+        plan = Plan.objects.current()
         if plan is None:
             raise CommandError("No plan is loaded. Run: manage.py loaddata plan", returncode=2)
         data = plan_as_dict(plan)

@@ -17,7 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="Print JSON (DESIGN §5).")
 
     def handle(self, *args, year, unit, json: bool, **options):
-        plan = Plan.objects.order_by("pk").first()
+        plan = Plan.objects.current()
         if plan is None or year not in plan.years:
             years = f"{plan.start_year}–{plan.end_year}" if plan else "none loaded"
             return self._fail(f"Year {year} is outside the plan ({years}).")
