@@ -183,7 +183,14 @@ class MediationTeamAdmin(ExcelAdminMixin, ScopedAdminMixin, HistoryAdmin):
     inlines = [MediatorInline, LegalSupportInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_composition(timezone.localdate())
+        # The composition's counts group the rows, and Django drops Meta.ordering from a
+        # grouped query: order explicitly, or the team autocomplete pages at random.
+        return (
+            super()
+            .get_queryset(request)
+            .with_composition(timezone.localdate())
+            .order_by(*MediationTeam._meta.ordering)
+        )
 
     @admin.display(description=_("EM area"), boolean=True, ordering="ethnic_minority_area")
     def minority_area(self, team):

@@ -209,3 +209,24 @@ def test_a_training_cannot_list_another_districts_mediator(client, officer_a, di
     assert response.status_code == 200  # the form is shown again with an error
     assert not MediatorAttendance.objects.exists()
     assert not Training.objects.filter(title="Lớp thử").exists()
+
+
+def test_the_team_dropdown_lists_teams_by_commune_then_name(client, officer_a, district_a):
+    # Counting the composition groups the rows, and a grouped query drops Meta.ordering:
+    # without an explicit order the dropdown's pages would follow the database's whim.
+    communes = list(district_a.children.order_by("code")[:2])
+    for commune in reversed(communes):
+        for name in ["Thôn Cầu", "Thôn Bến", "Thôn An"]:
+            MediationTeam.objects.create(commune=commune, name=name)
+    client.force_login(officer_a)
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "network", "model_name": "mediator", "field_name": "team", "term": "Thôn"},
+    )
+    expected = [
+        str(team)
+        for team in MediationTeam.objects.filter(commune__in=communes).order_by(
+            "commune__code", "name"
+        )
+    ]
+    assert [row["text"] for row in response.json()["results"]] == expected
