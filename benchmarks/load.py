@@ -1,7 +1,11 @@
 """Load test: many users against gunicorn on loopback, PostgreSQL behind it.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/hoagiai_load \
+    CACHE_URL=redis://127.0.0.1:6379/14 \
         .venv/bin/python benchmarks/load.py [--users 50] [--seconds 60]
+
+``CACHE_URL`` names the cache gunicorn's workers share, as in production (README); without it
+the rarely changing reads are not kept across requests (hoagiai/caching.py).
 
 (``pip install -e ".[test,load]"`` installs locust.) One command:
 

@@ -1284,9 +1284,11 @@ def clear_demo() -> Counter:
             raise DemoError("Cannot remove the demo data:\n" + "\n".join(problems))
         touched = _real_communes_touched()
         # The plan's responsibilities are real rows: only their demo statuses go back.
-        _app_model("plans", "Responsibility").objects.filter(status_is_demo=True).update(
+        responsibility = _app_model("plans", "Responsibility")
+        responsibility.objects.filter(status_is_demo=True).update(
             status="not_started", status_is_demo=False
         )
+        changed(responsibility)  # a queryset update sends no signals
         # History first: some of it is found through the live demo rows.
         for model, condition in doomed:
             history = _history_model(model)

@@ -13,6 +13,8 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from hoagiai import caching
+
 from .models import Activity, Responsibility
 
 Status = Responsibility.Status
@@ -66,6 +68,7 @@ def seed_progress(seed: int = 1) -> Counter:
     # Bulk writes: demo statuses leave no trace in the rows' audit history.
     Responsibility.objects.bulk_update(changed, ["status", "status_is_demo"], batch_size=1000)
     Activity.objects.bulk_create(activities, batch_size=1000)
+    caching.changed(Responsibility, Activity)  # bulk writes send no signals
     counts["activities"] = len(activities)
     return counts
 

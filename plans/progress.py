@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 
 from accounts.models import Role
+from hoagiai.caching import cached, changed
 from network.models import AdminUnit
 
 from .models import Activity, Agency, Plan, Responsibility, Task, TaskAgency, TaskGroup
@@ -77,6 +78,7 @@ def sync(task_ids=None) -> dict[str, int]:
             if (agency, district, year) not in stored
         ]
         Responsibility.objects.bulk_create(new)
+        changed(Responsibility)  # a bulk insert sends no signals
         counts["created"] += len(new)
         for key, row in stored.items():
             if key in wanted:
@@ -153,7 +155,12 @@ def unit_summary(unit, today):
         rows = rows.filter(district=unit)
     elif unit.level != AdminUnit.Level.PROVINCE:
         return []
-    counts = group_summary(rows, today)
+    # Read on every dashboard view, changed a few times a day: kept across requests.
+    counts = cached(
+        f"progress-summary:{unit.pk}:{today}",
+        [Responsibility, Task, AdminUnit],
+        lambda: group_summary(rows, today),
+    )
     return [(group, counts[group.pk]) for group in TaskGroup.objects.cached() if group.pk in counts]
 
 

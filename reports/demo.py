@@ -13,6 +13,7 @@ from datetime import datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from hoagiai.caching import changed
 from network.demo import BAC_GIANG
 from network.models import AdminUnit
 
@@ -85,6 +86,7 @@ def seed_reports(seed: int = 1) -> Counter:
                 proposals=rng.choice(PROPOSALS),
             )
             GroupResult.objects.filter(report=report).update(text=GROUP_TEXT)
+            changed(YearlyReport, GroupResult)  # queryset updates send no signals
             _move(report, status)
             _backdate(rng, report, year)
             counts[status] += 1
@@ -110,6 +112,7 @@ def _backdate(rng, report, year):
             submitted = submitted or moment
     approved = report.events.filter(action=Action.APPROVE).values_list("at", flat=True).first()
     YearlyReport.objects.filter(pk=report.pk).update(submitted_at=submitted, approved_at=approved)
+    changed(YearlyReport)  # a queryset update sends no signals
 
 
 def _move(report, status):

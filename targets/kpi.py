@@ -22,6 +22,7 @@ from network.models import (
     ModelCommune,
     PilotCommune,
     Trainer,
+    TrainerAttendance,
     Training,
 )
 from reports.models import CommuneYear, YearlyReport
@@ -157,25 +158,30 @@ class KpiData:
 
     @cached_property
     def trainers(self):
-        """The trainers in scope with their dates (a small register: read whole, once)."""
+        """The trainers in scope with their dates (a small register: read whole, once, and
+        kept across requests until a trainer, a training or an attendance changes)."""
         if self.level == AdminUnit.Level.COMMUNE:
             return []
         first_trained = Min(
             "attendances__training__held_on",
             filter=Q(attendances__training__audience=Training.Audience.TRAINERS),
         )
-        return list(
-            Trainer.objects.filter(unit_id__in=self._trainer_units())
-            .order_by()
-            .annotate(first_trained=first_trained)
-            .values(
-                "unit_id",
-                "level",
-                "active_from",
-                "active_to",
-                "materials_received_on",
-                "first_trained",
-            )
+        return cached(
+            f"kpi-trainers:{self.unit.pk}",
+            [Trainer, TrainerAttendance, Training, AdminUnit],
+            lambda: list(
+                Trainer.objects.filter(unit_id__in=self._trainer_units())
+                .order_by()
+                .annotate(first_trained=first_trained)
+                .values(
+                    "unit_id",
+                    "level",
+                    "active_from",
+                    "active_to",
+                    "materials_received_on",
+                    "first_trained",
+                )
+            ),
         )
 
     def _trainer_units(self):
@@ -185,7 +191,7 @@ class KpiData:
 
     # The unit tree, the targets, the materials and the pilot and model communes change a
     # few times a year: read together and kept in the cache across requests, dropped when any
-    # of their rows change (hoagiai/caching.py). The figures and the trainers are read live.
+    # of their rows change (hoagiai/caching.py). The commune-year figures are read live.
     @cached_property
     def reference(self):
         def read():
@@ -302,14 +308,18 @@ class KpiData:
     def approved(self):
         """{year: ids of districts in scope whose report for the year is approved}."""
         approved = defaultdict(set)
-        rows = (
-            YearlyReport.objects.filter(
-                year__in=self.years,
-                district_id__in=self.districts,
-                status=YearlyReport.Status.APPROVED,
-            )
-            .order_by()
-            .values_list("year", "district_id")
+        rows = cached(
+            f"kpi-approved:{self.unit.pk}:{','.join(map(str, self.years))}",
+            [YearlyReport, AdminUnit],
+            lambda: list(
+                YearlyReport.objects.filter(
+                    year__in=self.years,
+                    district_id__in=self.districts,
+                    status=YearlyReport.Status.APPROVED,
+                )
+                .order_by()
+                .values_list("year", "district_id")
+            ),
         )
         for year, district_id in rows:
             approved[year].add(district_id)

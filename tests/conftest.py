@@ -9,12 +9,12 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection
 
 from accounts.models import Role, User
+from hoagiai import caching
 from network.models import AdminUnit
 
 PASSWORD = "mật-khẩu-thử-nghiệm-1"
@@ -24,7 +24,7 @@ PASSWORD = "mật-khẩu-thử-nghiệm-1"
 def _empty_cache():
     """Each test starts with an empty cache: rows a test cached are rolled back or flushed
     without the signals that would drop them (hoagiai/caching.py)."""
-    cache.clear()
+    caching.clear()
 
 
 @pytest.fixture(scope="session")

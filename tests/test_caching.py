@@ -4,12 +4,16 @@ These tests commit (``committed_db``): the cache is only used outside a transact
 request in production runs.
 """
 
+from datetime import date
+
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from network.models import AdminUnit
+from network.models import AdminUnit, Trainer
+from plans.models import Responsibility
+from reports.models import CommuneYear
 from targets.kpi import KpiData
 from targets.models import Target
 
@@ -36,8 +40,47 @@ def test_a_second_request_reads_the_targets_and_units_from_the_cache(leader_clie
     assert "network_adminunit" not in again
     assert "auth_permission" not in again  # the menu's permissions
     assert "django_session" not in again
+    assert "network_trainer" not in again
+    assert "plans_responsibility" not in again  # the plan's progress
+    assert "reports_yearlyreport" not in again  # which districts' figures are approved
     # The figures are read live on every request.
     assert "reports_communeyear" in again
+
+
+def card(client, code):
+    board = client.get(DASHBOARD, {"year": 2025}).context["board"]
+    return next(card.result for card in board.cards if card.result.code == code)
+
+
+def test_a_new_trainer_shows_on_the_next_request(leader_client, district_a):
+    commune = district_a.children.order_by("code").first()
+    CommuneYear.objects.create(commune=commune, year=2025, teams=30, mediators=200)
+    province = AdminUnit.objects.root_province()
+    o2b = card(leader_client, "O2b")
+    assert (o2b.numerator, o2b.denominator, o2b.met) == (30, 0, False)  # no trainer
+    Trainer.objects.create(
+        full_name="Hoàng Văn Nam", level="province", unit=province, active_from=date(2025, 1, 1)
+    )
+    o2b = card(leader_client, "O2b")
+    assert (o2b.numerator, o2b.denominator, o2b.met) == (30, 1, True)
+
+
+def test_reported_progress_shows_on_the_next_request(leader_client):
+    def done():
+        summary = leader_client.get(DASHBOARD, {"year": 2025}).context["progress"]
+        return sum(counts["done"] for _group, counts in summary)
+
+    before = done()
+    row = Responsibility.objects.filter(in_plan=True, year=2025).exclude(status="done").first()
+    row.status = "done"
+    row.save()
+    assert done() == before + 1
+
+
+def test_every_read_gets_its_own_copy(committed_db):
+    province = AdminUnit.objects.root_province()
+    KpiData(province, [2025]).targets[0].title = "Sửa trong bộ nhớ, không lưu"
+    assert "Sửa trong bộ nhớ, không lưu" not in [t.title for t in KpiData(province, [2025]).targets]
 
 
 def test_a_renamed_target_shows_on_the_next_request(leader_client):

@@ -161,6 +161,13 @@ def test_a_csv_renamed_xlsx_is_refused(client, province_staff, team):
     assert Mediator.objects.count() == 0
 
 
+def test_sending_the_form_without_a_file_asks_for_one(client, province_staff, team):
+    client.force_login(province_staff)
+    response = client.post(reverse(URL), {})
+    assert response.status_code == 200
+    assert "Hãy chọn tệp cần tải lên." in response.content.decode()
+
+
 def test_a_damaged_file_is_refused(client, province_staff, team):
     client.force_login(province_staff)
     damaged = io.BytesIO(b"PK\x03\x04" + b"\x00" * 200)
