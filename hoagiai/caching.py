@@ -12,7 +12,8 @@ send ``post_migrate``) drop everything: the database may be a new one under the 
 
 A key with its generations always names the same value, so each process also keeps the
 entries it read (pickled, so that every read gets its own copy) and asks the shared cache
-only for the generations: once per request, all of them in one call. A request sees the
+only for the generations: once per request, in one call for every model this process's
+reads have depended on so far. A request sees the
 generations as they stood when it first asked (one consistent view), and its own commits.
 
 Reads inside a transaction are not cached: they may see rows that are then rolled back.
@@ -28,7 +29,6 @@ import threading
 import time
 from collections import OrderedDict
 
-from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
@@ -51,6 +51,7 @@ class _Local:
     def __init__(self):
         self.entries = OrderedDict()
         self.lock = threading.Lock()
+        self.labels = set()  # the models reads have depended on: their generations
         self.request = threading.local()
 
     def get(self, key):
@@ -80,10 +81,6 @@ def _generation_key(label: str) -> str:
     return f"generation:{label}"
 
 
-def _all_labels() -> list[str]:
-    return [model._meta.label_lower for model in apps.get_models(include_auto_created=True)]
-
-
 def _read_generations(labels) -> dict[str, int]:
     keys = {_generation_key(label): label for label in labels}
     found = cache.get_many(keys)
@@ -101,7 +98,10 @@ def _generations(labels) -> list[int]:
         found = _read_generations(labels)
         return [found[label] for label in labels]
     if any(label not in snapshot for label in labels):
-        snapshot.update(_read_generations({*_all_labels(), *labels}))
+        with _local.lock:
+            _local.labels.update(labels)
+            wanted = list(_local.labels)
+        snapshot.update(_read_generations(wanted))
     return [snapshot[label] for label in labels]
 
 
