@@ -105,7 +105,12 @@ def timed_sql(sql, params):
 
 
 class QueryTimer:
-    """Times every query precisely (CaptureQueriesContext rounds to whole milliseconds)."""
+    """Times every query precisely (CaptureQueriesContext rounds to whole milliseconds).
+
+    On PostgreSQL (psycopg2's client-side cursors) a query's rows have all arrived when
+    ``execute`` returns. SQLite produces the rows while they are fetched, after ``execute``:
+    there the time leaves the fetching out and flatters the ratio; the floors fetch all.
+    """
 
     def __init__(self):
         self.queries = []

@@ -1,10 +1,40 @@
+import html
+
 from django import forms
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .models import LINE_FIELDS, CommuneYear, YearlyReport
 from .rules import line_errors
 from .services import HEADER_FIELDS
+
+
+def _escape(value) -> str:
+    """conditional_escape without its wrappers (it runs thousands of times a page)."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
+class GridNumberInput(forms.NumberInput):
+    """Django's number input, written out here instead of through the widget templates:
+    the report grid holds hundreds of them (communes × figures), and drawing each through
+    the templates made most of the page's time. The markup is the same, attribute for
+    attribute (tests/test_reports.py compares)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [f'<input type="{_escape(widget["type"])}" name="{_escape(widget["name"])}"']
+        if widget["value"] is not None:
+            parts.append(f' value="{_escape(widget["value"])}"')
+        for key, attr in widget["attrs"].items():
+            if attr is True:
+                parts.append(f" {_escape(key)}")
+            elif attr is not False:
+                parts.append(f' {_escape(key)}="{_escape(attr)}"')
+        parts.append(">")
+        return mark_safe("".join(parts))
 
 
 class LineForm(forms.Form):
@@ -18,7 +48,7 @@ class LineForm(forms.Form):
             self.fields[name] = forms.IntegerField(
                 label=label,
                 min_value=0,
-                widget=forms.NumberInput(
+                widget=GridNumberInput(
                     attrs={"min": 0, "aria-label": f"{line.commune.name} — {label}"}
                 ),
                 error_messages={

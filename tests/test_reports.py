@@ -450,3 +450,23 @@ def test_a_bad_cell_is_listed_by_row_and_column_and_nothing_is_saved(client, off
     problems = response.context["problems"]
     assert [(p.row, p.column) for p in problems] == [(row, label("teams"))]
     assert line().teams == 2
+
+
+@pytest.mark.parametrize("value", [None, "12", "-3", "abc", '1"><b>&amp;'])
+def test_the_grid_inputs_are_the_markup_django_writes(report, value):
+    # The grid's inputs are written in Python for speed (reports/forms.py): the same HTML
+    # as Django's own number input, whether empty, filled, or wrong (aria-invalid).
+    from django import forms as django_forms
+
+    from reports.forms import LineForm
+
+    row = line()
+    data = None if value is None else {f"c{row.commune_id}-{n}": value for n in LINE_FIELDS}
+    form = LineForm(data, line=row)
+    if data:
+        form.is_valid()
+    for name in LINE_FIELDS:
+        field = form[name]
+        template_widget = django_forms.NumberInput(attrs=form.fields[name].widget.attrs)
+        assert str(field) == field.as_widget(widget=template_widget)
+        assert 'type="number"' in str(field) and f'name="c{row.commune_id}-{name}"' in str(field)
