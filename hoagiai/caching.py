@@ -20,7 +20,7 @@ Reads inside a transaction are not cached: they may see rows that are then rolle
 
 With several worker processes the cache must be shared between them (``CACHE_URL``, e.g.
 Redis): a per-process cache would only drop its own entries. ``CACHE_ACROSS_REQUESTS``
-(settings) is off without one, except for a single process (DEBUG).
+(settings) is off without one.
 """
 
 import contextlib

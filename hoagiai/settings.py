@@ -102,11 +102,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The cache keeps rarely changing reads across requests (hoagiai/caching.py: the unit tree,
 # the plan, the targets, each user's roles and permissions) and the sessions. Several worker
 # processes (gunicorn) must share one cache, or a change seen by one worker would not reach
-# the others: set CACHE_URL, e.g. redis://127.0.0.1:6379/1. Without it, keeping reads across
-# requests is on only for a single process (DEBUG: runserver).
+# the others: set CACHE_URL, e.g. redis://127.0.0.1:6379/1. Without it, reads are not kept
+# across requests: a per-process cache would miss the changes a management command or another
+# process makes.
 CACHE_URL = env.str("CACHE_URL", default="")
 CACHES = {"default": env.cache_url_config(CACHE_URL or "locmemcache://")}
-CACHE_ACROSS_REQUESTS = env.bool("CACHE_ACROSS_REQUESTS", default=bool(CACHE_URL) or DEBUG)
+CACHE_ACROSS_REQUESTS = env.bool("CACHE_ACROSS_REQUESTS", default=bool(CACHE_URL))
 SESSION_ENGINE = (
     "django.contrib.sessions.backends.cached_db"
     if CACHE_ACROSS_REQUESTS
