@@ -122,9 +122,13 @@ def _page(request, report, form=None, line_forms=None, upload=None, problems=Non
                 "value": getattr(line, name),
                 "field": line_form[name] if line_form else None,
                 "warning": warned.get((line.commune_id, name)),
+                # Every key present: a key the template misses costs an exception and a dir().
+                "registry": (
+                    registry.get(line.commune_id, {}).get(name, 0)
+                    if name in line.corrected_fields
+                    else None
+                ),
             }
-            if name in line.corrected_fields:
-                cell["registry"] = registry.get(line.commune_id, {}).get(name, 0)
             cells.append(cell)
         rows.append(
             {"line": line, "form": line_form, "pilot": line.commune_id in pilots, "cells": cells}

@@ -123,6 +123,7 @@ def _svg(trend):
         "labels": [(x(year), year) for year in range(first, last + 1)],
         "top_label": top,
         "top_y": c["top"],
+        "projection": None,
     }
     if trend.projection is not None and points:
         data["projection"] = (*points[-1], x(trend.deadline_year), y(trend.projection))
