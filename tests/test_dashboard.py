@@ -136,3 +136,26 @@ def test_the_success_rate_page_shows_both_bases(client, leader, lines):
 def test_an_unknown_target_is_not_found(client, leader):
     client.force_login(leader)
     assert client.get(reverse("target-detail", args=["X9"])).status_code == 404
+
+
+def test_a_trend_chart_draws_the_years_the_target_and_the_projection(db):
+    from django.utils import translation
+
+    from targets.dashboard import build_trend
+    from targets.models import Target
+
+    o8a = Target.objects.get(code="O8a")  # ≥ 85% by 2030
+    with translation.override("vi"):
+        chart = build_trend(o8a, {2024: 0.6, 2025: 0.65, 2026: None}).chart()
+    assert chart.startswith('<svg viewBox="0 0 300 140" role="img"')
+    assert 'aria-label="Diễn biến chỉ tiêu O8a qua các năm"' in chart
+    # 2024 → 2030 along the axis, one point per year with figures, the 85% line (y of 0.85
+    # on a 0–1 scale: 12 + 104 × 0.15), the line through the points and on to 2030 (90%).
+    assert [f">{year}</text>" in chart for year in range(2024, 2031)] == [True] * 7
+    assert chart.count('class="point"') == 2
+    assert '<circle cx="16.0" cy="53.6" r="3" class="point"/>' in chart  # 60% in 2024
+    assert 'y1="27.6" x2="284" y2="27.6" class="target-line"' in chart
+    assert 'class="series"' in chart and 'class="projection"' in chart
+
+    only_one_year = build_trend(o8a, {2024: 0.5, 2025: None}).chart()
+    assert 'class="projection"' not in only_one_year and chart.endswith("</svg>")
