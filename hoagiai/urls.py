@@ -15,6 +15,7 @@ admin.site.index_title = _("Administration")
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("ke-hoach/", plan_views.plan_overview, name="plan-overview"),
     path("tien-do/", plan_views.progress_timeline, name="progress"),
     path("tien-do/xuat-excel/", plan_views.progress_export, name="progress-export"),

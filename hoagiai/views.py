@@ -1,5 +1,6 @@
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 
 from accounts.scoping import scope_for
 from plans.models import Plan
@@ -17,3 +18,8 @@ def home(request):
             "scope": scope_for(request.user),
         },
     )
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico on every page where no icon is linked (the admin's)."""
+    return redirect(static("favicon.svg"))

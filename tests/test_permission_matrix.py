@@ -93,11 +93,14 @@ A_LOGIN, A_INDEX = ADMIN_LOGIN, ADMIN_INDEX
 OUT = LOGGED_OUT
 TO_REPORT = Redirect("reports:report")
 TO_CELL = Redirect("progress-cell")
+ICON = Redirect("/static/favicon.svg")
 
 # fmt: off
 SITE_GET = {
     # URL name (variant)           anonymous officer_a officer_b staff leader
     "home":                        (LOGIN,   200,      200,      200,  200),
+    # The site's icon, for anyone (browsers ask for it on the login page too).
+    "favicon":                     (ICON,    ICON,     ICON,     ICON, ICON),
     "plan-overview":               (LOGIN,   200,      200,      200,  200),
     # Everyone signed in holds plans.view_responsibility; officers see their own rows.
     "progress":                    (LOGIN,   200,      200,      200,  200),
