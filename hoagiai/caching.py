@@ -13,8 +13,8 @@ send ``post_migrate``) drop everything: the database may be a new one under the 
 A key with its generations always names the same value, so each process also keeps the
 entries it read (pickled, so that every read gets its own copy) and asks the shared cache
 only for the generations: once per request, in one call for every model this process's
-reads have depended on so far. A request sees the
-generations as they stood when it first asked (one consistent view), and its own commits.
+reads have depended on so far. A request sees the generations as they stood when it first
+asked (one consistent view), and its own commits.
 
 Reads inside a transaction are not cached: they may see rows that are then rolled back.
 
