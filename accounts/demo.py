@@ -4,7 +4,7 @@ import secrets
 
 from django.contrib.auth.models import Group
 
-from network.models import AdminUnit
+from units.models import AdminUnit
 
 from .models import Role, User
 

@@ -18,7 +18,7 @@ class Role(models.TextChoices):
 
 class User(AbstractUser):
     unit = models.ForeignKey(
-        "network.AdminUnit",
+        "units.AdminUnit",
         verbose_name=_("acts for unit"),
         null=True,
         blank=True,

@@ -10,8 +10,8 @@ ALL = ("add", "change", "delete", "view")
 VIEW = ("view",)
 
 _REGISTRY = {
+    "units": {"adminunit", "succession"},
     "network": {
-        "adminunit",
         "mediationteam",
         "mediator",
         "trainer",
@@ -34,6 +34,7 @@ _PROGRESS = {"responsibility", "activity", "evidence"}
 
 ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
     Role.PROVINCE_STAFF: {
+        "units": dict.fromkeys(_REGISTRY["units"], ALL),
         "network": dict.fromkeys(_REGISTRY["network"], ALL),
         "plans": {
             **dict.fromkeys(_REGISTRY["plans"], ALL),
@@ -55,10 +56,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
         "accounts": {"user": VIEW, "dataexport": VIEW},
     },
     Role.DISTRICT_OFFICER: {
+        "units": dict.fromkeys(_REGISTRY["units"], VIEW),
         "network": {
             **dict.fromkeys(_REGISTRY["network"], ALL),
             # The province designates pilot and model communes; districts read them.
-            "adminunit": VIEW,
             "pilotcommune": VIEW,
             "modelcommune": VIEW,
         },
@@ -79,8 +80,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
     },
     Role.LEADERSHIP: {
         # Aggregates only: no mediator, attendance or supporter rows (Decree 13/2023).
+        "units": dict.fromkeys(_REGISTRY["units"], VIEW),
         "network": {
-            "adminunit": VIEW,
             "training": VIEW,
             "material": VIEW,
             "pilotcommune": VIEW,

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from network.models import AdminUnit
+from units.models import AdminUnit
 
 from .models import Role
 

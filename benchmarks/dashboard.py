@@ -59,10 +59,10 @@ SELECT c.parent_id,
            THEN 1 ELSE 0 END)
 FROM network_mediator m
 JOIN network_mediationteam tm ON tm.id = m.team_id
-JOIN network_adminunit c ON c.id = tm.commune_id
+JOIN units_adminunit c ON c.id = tm.commune_id
 WHERE m.recognised_on <= %(day)s AND (m.left_on IS NULL OR m.left_on > %(day)s)
   AND (tm.dissolved_on IS NULL OR tm.dissolved_on > %(day)s)
-  AND c.parent_id IN (SELECT id FROM network_adminunit WHERE parent_id = %(province)s)
+  AND c.parent_id IN (SELECT id FROM units_adminunit WHERE parent_id = %(province)s)
 GROUP BY c.parent_id
 """
 TEAMS_SQL = """
@@ -80,8 +80,8 @@ FROM (
   GROUP BY m.team_id
 ) per_team
 JOIN network_mediationteam tm ON tm.id = per_team.team_id
-JOIN network_adminunit c ON c.id = tm.commune_id
-WHERE c.parent_id IN (SELECT id FROM network_adminunit WHERE parent_id = %(province)s)
+JOIN units_adminunit c ON c.id = tm.commune_id
+WHERE c.parent_id IN (SELECT id FROM units_adminunit WHERE parent_id = %(province)s)
 GROUP BY c.parent_id
 """
 # The figures the overview reads: its year and the years of its trend, for its province.
@@ -89,9 +89,9 @@ LINES_SQL = """
 SELECT l.year, c.parent_id, SUM(l.teams), SUM(l.compliant_teams), SUM(l.supported_teams),
        SUM(l.mediators), SUM(l.trained), SUM(l.with_material), SUM(l.new_due),
        SUM(l.new_trained_in_time), SUM(l.cases_received), SUM(l.cases_successful)
-FROM reports_communeyear l JOIN network_adminunit c ON c.id = l.commune_id
+FROM reports_communeyear l JOIN units_adminunit c ON c.id = l.commune_id
 WHERE l.year IN (2024, 2025, 2026)
-  AND c.parent_id IN (SELECT id FROM network_adminunit WHERE parent_id = %(province)s)
+  AND c.parent_id IN (SELECT id FROM units_adminunit WHERE parent_id = %(province)s)
 GROUP BY l.year, c.parent_id
 """
 

@@ -34,7 +34,8 @@ from django.utils import translation  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 from python_calamine import CalamineWorkbook  # noqa: E402
 
-from network.models import AdminUnit, MediationTeam, Mediator  # noqa: E402
+from network.models import MediationTeam, Mediator  # noqa: E402
+from units.models import AdminUnit  # noqa: E402
 
 TEAMS, MEDIATORS = 2_532, 17_396
 GOAL_ROWS_PER_S, GOAL_RATIO = 5_000, 10

@@ -12,11 +12,11 @@ from accounts.admin_mixins import (
     ScopedForeignKeysMixin,
     scope_related_queryset,
 )
+from units.models import AdminUnit, Succession
 
 from .admin_excel import ExcelAdminMixin
 from .imports import MediatorExcel, TeamExcel, TrainerExcel, TrainingExcel
 from .models import (
-    AdminUnit,
     LegalSupport,
     Material,
     MediationTeam,
@@ -68,6 +68,24 @@ class ParentUnitFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ValidityFilter(admin.SimpleListFilter):
+    """Units of today (the default people expect) or those that ended in a reorganisation."""
+
+    title = _("validity")
+    parameter_name = "validity"
+
+    def lookups(self, request, model_admin):
+        return [("current", _("Valid today")), ("ended", _("Ended"))]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "current":
+            return queryset.valid_on(today)
+        if self.value() == "ended":
+            return queryset.filter(valid_to__lt=today)
+        return queryset
+
+
 class ChildUnitInline(admin.TabularInline):
     model = AdminUnit
     fk_name = "parent"
@@ -83,30 +101,52 @@ class ChildUnitInline(admin.TabularInline):
         return False
 
 
+class SuccessionInline(admin.TabularInline):
+    """Where the unit's area went: from the official table, or set by the Department where
+    the table is silent (the transition refuses to run until every commune has one)."""
+
+    model = Succession
+    fk_name = "predecessor"
+    fields = ["successor", "basis", "set_by_person"]
+    autocomplete_fields = ["successor"]
+    extra = 0
+    verbose_name = _("successor unit")
+    verbose_name_plural = _("successor units")
+
+
 @admin.register(AdminUnit)
 class AdminUnitAdmin(ScopedAdminMixin, HistoryAdmin):
-    list_display = ["code", "name", "kind", "level", "parent", "children_link", "valid_to"]
+    list_display = [
+        "code",
+        "name",
+        "kind",
+        "level",
+        "parent",
+        "children_link",
+        "valid_from",
+        "valid_to",
+    ]
     list_display_links = ["code", "name"]
-    list_filter = ["level", "kind", ParentUnitFilter]
+    list_filter = ["level", "kind", ValidityFilter, ParentUnitFilter]
     search_fields = ["code", "name__unaccent"]
-    autocomplete_fields = ["parent", "successors"]
+    autocomplete_fields = ["parent"]
     list_select_related = ["parent"]
     list_per_page = 50
     fieldsets = [
         (None, {"fields": ["code", "name", "level", "kind", "parent"]}),
-        (_("Validity and reorganisation"), {"fields": ["valid_from", "valid_to", "successors"]}),
+        (_("Validity and reorganisation"), {"fields": ["valid_from", "valid_to"]}),
     ]
-    inlines = [ChildUnitInline]
+    inlines = [SuccessionInline, ChildUnitInline]
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).annotate(children_count=Count("children"))
-        return queryset.order_by("code")
+        return queryset.order_by("code", "valid_from")
 
     @admin.display(description=_("units below"), ordering="children_count")
     def children_link(self, unit):
         if not unit.children_count:
             return "—"
-        url = reverse("admin:network_adminunit_changelist") + f"?parent={unit.pk}"
+        url = reverse("admin:units_adminunit_changelist") + f"?parent={unit.pk}"
         return format_html('<a href="{}">{} {}</a>', url, unit.children_count, _("units"))
 
 

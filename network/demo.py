@@ -37,12 +37,13 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from hoagiai.caching import changed
+from units.codes import kind_from_name
+from units.models import AdminUnit, Succession
 
 from .dates import add_months
 from .figures import commune_figures
 from .models import (
     MAJORITY_ETHNICITY,
-    AdminUnit,
     LegalSupport,
     Material,
     MediationTeam,
@@ -57,7 +58,6 @@ from .models import (
 )
 from .signals import announce
 from .text import fold
-from .units import kind_from_name
 
 PROVINCE = "province"
 NATIONAL = "national"
@@ -1232,10 +1232,7 @@ def _doomed() -> list[tuple]:
         (_app_model("reports", "YearlyReport"), demo | Q(district__is_demo=True)),
         # A demo commune's lines are demo data too, even those the figures service added.
         (_commune_year_model(), demo | Q(commune__is_demo=True)),
-        (
-            AdminUnit.successors.through,
-            Q(from_adminunit__is_demo=True) | Q(to_adminunit__is_demo=True),
-        ),
+        (Succession, Q(predecessor__is_demo=True) | Q(successor__is_demo=True)),
         (AdminUnit, demo & Q(level=level.COMMUNE)),
         (AdminUnit, demo & Q(level=level.DISTRICT)),
         (AdminUnit, demo & Q(level=level.PROVINCE)),
@@ -1326,7 +1323,5 @@ def _real_communes_touched() -> set:
 
 
 def _history_model(model):
-    if model is AdminUnit.successors.through:
-        return apps.get_model("network", "HistoricalAdminUnit_successors")
     manager = getattr(model, "history", None)
     return manager.model if manager is not None else None

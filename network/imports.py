@@ -18,11 +18,11 @@ from django.utils.translation import gettext_lazy
 
 from accounts.scoping import scope_for
 from hoagiai import caching
+from units.models import AdminUnit
 
 from .history import CHANGED, CREATED, bulk_history
 from .models import (
     ETHNICITIES,
-    AdminUnit,
     MediationTeam,
     Mediator,
     MediatorAttendance,

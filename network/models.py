@@ -1,14 +1,12 @@
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from hoagiai.caching import cached
+from units.models import AdminUnit
 
 from .dates import add_months
-from .units import CODE_WIDTH
 
 MAJORITY_ETHNICITY = "Kinh"
 # The 54 ethnic groups of Viet Nam, as the General Statistics Office names them.
@@ -20,155 +18,6 @@ ETHNICITIES = [
     "Phù Lá", "La Hủ", "La Ha", "Pà Thẻn", "Lự", "Ngái", "Chứt", "Lô Lô", "Mảng", "Cơ Lao",
     "Bố Y", "Cống", "Si La", "Pu Péo", "Rơ Măm", "Brâu", "Ơ Đu",
 ]  # fmt: skip
-
-
-class AdminUnitQuerySet(models.QuerySet):
-    def within(self, unit):
-        """The unit itself and every unit below it (a province's districts and communes)."""
-        children = AdminUnit.objects.filter(parent=unit).values("pk")
-        return self.filter(Q(pk=unit.pk) | Q(parent=unit) | Q(parent__in=children))
-
-    def communes(self):
-        return self.filter(level=AdminUnit.Level.COMMUNE)
-
-    def districts(self):
-        return self.filter(level=AdminUnit.Level.DISTRICT)
-
-    def root_province(self):
-        """The province the plan is about: the first top-level province by code (the
-        national demo adds synthetic provinces after it)."""
-        return cached(
-            "units:root-province",
-            [AdminUnit],
-            lambda: (
-                self.filter(level=AdminUnit.Level.PROVINCE, parent=None).order_by("code").first()
-            ),
-        )
-
-    def get_by_natural_key(self, code):
-        return self.get(code=code)
-
-
-class AdminUnit(models.Model):
-    """A province, a district-level unit or a commune-level unit, by its GSO code."""
-
-    class Level(models.TextChoices):
-        PROVINCE = "province", _("province level")
-        DISTRICT = "district", _("district level")
-        COMMUNE = "commune", _("commune level")
-
-    class Kind(models.TextChoices):
-        PROVINCE = "province", _("province")
-        CITY = "city", _("city")
-        TOWN = "town", _("town")
-        RURAL_DISTRICT = "rural_district", _("rural district")
-        URBAN_DISTRICT = "urban_district", _("urban district")
-        WARD = "ward", _("ward")
-        COMMUNE = "commune", _("commune")
-        TOWNSHIP = "township", _("township")
-
-    code = models.CharField(
-        _("GSO code"),
-        max_length=5,
-        unique=True,
-        validators=[RegexValidator(r"^\d+$", _("The code may contain digits only."))],
-        help_text=_("Zero-padded: 2 digits for a province, 3 for a district, 5 for a commune."),
-    )
-    name = models.CharField(_("name"), max_length=120)
-    level = models.CharField(_("level"), max_length=10, choices=Level.choices, db_index=True)
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    parent = models.ForeignKey(
-        "self",
-        verbose_name=_("parent unit"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="children",
-    )
-    valid_from = models.DateField(_("valid from"), null=True, blank=True)
-    valid_to = models.DateField(
-        _("valid to"),
-        null=True,
-        blank=True,
-        help_text=_("Last day the unit existed, e.g. before a merger. Empty while it exists."),
-    )
-    successors = models.ManyToManyField(
-        "self",
-        verbose_name=_("successor units"),
-        symmetrical=False,
-        blank=True,
-        related_name="predecessors",
-        help_text=_("Units that took over this unit's area after a reorganisation."),
-    )
-
-    is_demo = models.BooleanField(
-        _("demo data"),
-        default=False,
-        editable=False,
-        help_text=_("Synthetic units of the national-scale demo; seed_demo --clear removes them."),
-    )
-
-    history = HistoricalRecords(m2m_fields=[successors])
-    objects = AdminUnitQuerySet.as_manager()
-    scope_path = ""  # a unit is its own scope (see accounts.scoping)
-
-    class Meta:
-        verbose_name = _("administrative unit")
-        verbose_name_plural = _("administrative units")
-        ordering = ["code"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True)
-                | Q(valid_from__isnull=True)
-                | Q(valid_to__gte=models.F("valid_from")),
-                name="adminunit_valid_to_after_from",
-            ),
-        ]
-
-    def __str__(self):
-        return self.name
-
-    def natural_key(self):
-        return (self.code,)
-
-    def clean(self):
-        errors = {}
-        width = CODE_WIDTH.get(self.level)
-        if width and self.code and len(self.code) != width:
-            errors["code"] = _("A %(level)s code has exactly %(width)d digits.") % {
-                "level": self.get_level_display(),
-                "width": width,
-            }
-        parent_error = self._parent_error()
-        if parent_error:
-            errors["parent"] = parent_error
-        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
-            errors["valid_to"] = _("The end of validity cannot be before its start.")
-        if errors:
-            raise ValidationError(errors)
-
-    def _parent_error(self):
-        parent = self.parent
-        if self.level == self.Level.PROVINCE:
-            return _("A province has no parent unit.") if parent else None
-        if parent is None:
-            return _("A district or commune must belong to a parent unit.")
-        if self.pk and parent.pk == self.pk:
-            return _("A unit cannot be its own parent.")
-        if parent.level == self.Level.COMMUNE:
-            return _("No unit can belong to a commune-level unit.")
-        if self.level == self.Level.DISTRICT and parent.level != self.Level.PROVINCE:
-            return _("A district-level unit belongs to a province.")
-        return None
-
-    @property
-    def district(self):
-        """The district a commune belongs to, or None (a commune may sit under the province)."""
-        if self.level == self.Level.DISTRICT:
-            return self
-        if self.parent and self.parent.level == self.Level.DISTRICT:
-            return self.parent
-        return None
 
 
 def active_on(day, start="recognised_on", end="left_on", prefix=""):

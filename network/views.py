@@ -6,8 +6,9 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.scoping import scope_for
+from units.models import AdminUnit
 
-from .models import AdminUnit, Mediator, TrainingStatus
+from .models import Mediator, TrainingStatus
 from .services import mediators_due
 
 

@@ -370,7 +370,7 @@ class Responsibility(models.Model):
     )
     agency = models.ForeignKey(Agency, verbose_name=_("agency"), on_delete=models.PROTECT)
     district = models.ForeignKey(
-        "network.AdminUnit",
+        "units.AdminUnit",
         verbose_name=_("district"),
         null=True,
         blank=True,

@@ -15,7 +15,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 
 from accounts.models import Role
 from hoagiai.caching import cached, changed
-from network.models import AdminUnit
+from units.models import AdminUnit
 
 from .models import Activity, Agency, Plan, Responsibility, Task, TaskAgency, TaskGroup
 

@@ -9,7 +9,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from hoagiai.on_commit import gather
-from network.models import AdminUnit
+from units.models import AdminUnit
 
 from .models import Milestone, Task, TaskAgency
 from .progress import sync

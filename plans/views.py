@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scoping import scope_for
-from network.models import AdminUnit
 from network.spreadsheets import write_workbook, xlsx_response
+from units.models import AdminUnit
 
 from . import progress
 from .forms import ActivityForm, StatusForm

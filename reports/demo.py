@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from hoagiai.caching import changed
 from network.demo import BAC_GIANG
-from network.models import AdminUnit
+from units.models import AdminUnit
 
 from . import services
 from .models import GroupResult, ReportEvent, YearlyReport

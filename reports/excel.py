@@ -23,7 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from network.models import AdminUnit, PilotCommune
+from network.models import PilotCommune
 from network.spreadsheets import (
     CellError,
     CellProblem,
@@ -33,6 +33,7 @@ from network.spreadsheets import (
     read_book,
     safe_cell,
 )
+from units.models import AdminUnit
 
 from . import services
 from .models import LINE_FIELDS, CommuneYear, YearlyReport

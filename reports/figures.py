@@ -9,10 +9,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from hoagiai.on_commit import gather
+from network.dates import cutoff_date
 from network.figures import FIELDS, commune_figures
-from network.models import AdminUnit
 from network.signals import registry_changed
 from plans.models import Plan
+from units.models import AdminUnit, last_reorganisation_on
 
 from .models import CommuneYear, YearlyReport
 
@@ -24,6 +25,14 @@ def live_years():
     return [year for year in plan.years if year <= this_year] if plan else []
 
 
+def is_closed(year) -> bool:
+    """A year whose cut-off falls before the latest reorganisation of the units is closed:
+    its registry moved to the new units, so a recount would find the old communes empty
+    and the new ones full. Its lines stay as counted on the units valid then."""
+    reorganised = last_reorganisation_on()
+    return reorganised is not None and cutoff_date(year) < reorganised
+
+
 def refresh(commune_ids=None, years=None):
     """Recount the registry figures of these communes (all when None) for these years.
 
@@ -32,6 +41,8 @@ def refresh(commune_ids=None, years=None):
     version, so an officer's grid opened before the change cannot be saved over it.
     """
     for year in years or live_years():
+        if is_closed(year):
+            continue
         figures = commune_figures(year, commune_ids)
         frozen = set(
             AdminUnit.objects.filter(

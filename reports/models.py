@@ -32,7 +32,7 @@ class CommuneYear(models.Model):
     """
 
     commune = models.ForeignKey(
-        "network.AdminUnit",
+        "units.AdminUnit",
         verbose_name=_("commune"),
         on_delete=models.PROTECT,
         related_name="year_figures",
@@ -135,7 +135,7 @@ class YearlyReport(models.Model):
     FROZEN = (Status.SUBMITTED, Status.APPROVED)
 
     district = models.ForeignKey(
-        "network.AdminUnit",
+        "units.AdminUnit",
         verbose_name=_("district"),
         on_delete=models.PROTECT,
         related_name="yearly_reports",

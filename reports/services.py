@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from network.dates import cutoff_date
 from network.figures import commune_figures
-from network.models import AdminUnit, PilotCommune, Trainer, Training
+from network.models import PilotCommune, Trainer, Training
 from plans.models import Agency, Plan, TaskAgency, TaskGroup
+from units.models import AdminUnit
 
 from .figures import refresh
 from .models import (

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.scoping import scope_for
 from network.figures import commune_figures
-from network.models import AdminUnit
 from network.spreadsheets import FileProblem, xlsx_response
+from units.models import AdminUnit
 
 from . import excel, services
 from .forms import LineForm, ReportForm, TransitionForm, UploadForm

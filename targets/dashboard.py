@@ -8,7 +8,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from network.models import AdminUnit
+from units.models import AdminUnit
 
 from .kpi import CASES, RATES, Kpi, KpiData, Result, compare, ratio
 from .models import Target

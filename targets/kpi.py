@@ -17,7 +17,6 @@ from django.utils.functional import cached_property
 from hoagiai.caching import cached
 from network.dates import cutoff_date
 from network.models import (
-    AdminUnit,
     Material,
     ModelCommune,
     PilotCommune,
@@ -26,6 +25,7 @@ from network.models import (
     Training,
 )
 from reports.models import CommuneYear, YearlyReport
+from units.models import AdminUnit
 
 from .models import Target
 

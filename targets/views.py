@@ -5,10 +5,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scoping import scope_for
-from network.models import AdminUnit
 from network.spreadsheets import write_sheets, xlsx_response
 from plans import progress
 from plans.models import Plan
+from units.models import AdminUnit
 
 from . import dashboard as board
 from .kpi import Kpi

@@ -15,7 +15,7 @@ from django.db import connection
 
 from accounts.models import Role, User
 from hoagiai import caching
-from network.models import AdminUnit
+from units.models import AdminUnit
 
 PASSWORD = "mật-khẩu-thử-nghiệm-1"
 

@@ -2,7 +2,8 @@
 
 from datetime import date
 
-from network.models import AdminUnit, MediationTeam, Mediator, Training
+from network.models import MediationTeam, Mediator, Training
+from units.models import AdminUnit
 
 
 def commune(code="07201"):

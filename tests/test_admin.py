@@ -5,8 +5,9 @@ from django.contrib import admin
 from django.urls import reverse
 
 from accounts.models import User
-from network.models import AdminUnit, MediationTeam, Mediator
+from network.models import MediationTeam, Mediator
 from plans.models import Task
+from units.models import AdminUnit
 
 pytestmark = pytest.mark.django_db
 

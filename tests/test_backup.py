@@ -9,11 +9,12 @@ from django.core.management import call_command
 from django.db import connection
 
 from accounts.models import User
-from network.models import AdminUnit, Mediator
+from network.models import Mediator
 from plans import progress
 from plans.models import Evidence, Responsibility
 from reports import services
 from reports.models import CommuneYear, YearlyReport
+from units.models import AdminUnit
 
 from . import factories
 from .test_evidence import PDF

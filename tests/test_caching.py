@@ -11,11 +11,12 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from network.models import AdminUnit, Trainer
+from network.models import Trainer
 from plans.models import Responsibility
 from reports.models import CommuneYear
 from targets.kpi import KpiData
 from targets.models import Target
+from units.models import AdminUnit
 
 DASHBOARD = reverse("dashboard")
 
@@ -34,10 +35,10 @@ def tables_read(client, url) -> str:
 
 def test_a_second_request_reads_the_targets_and_units_from_the_cache(leader_client):
     first = tables_read(leader_client, DASHBOARD)
-    assert "targets_target" in first and "network_adminunit" in first
+    assert "targets_target" in first and "units_adminunit" in first
     again = tables_read(leader_client, DASHBOARD)
     assert "targets_target" not in again
-    assert "network_adminunit" not in again
+    assert "units_adminunit" not in again
     assert "auth_permission" not in again  # the menu's permissions
     assert "django_session" not in again
     assert "network_trainer" not in again

@@ -10,7 +10,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from network.models import (
-    AdminUnit,
     Material,
     ModelCommune,
     PilotCommune,
@@ -20,6 +19,7 @@ from network.models import (
 )
 from reports.models import CommuneYear
 from targets.kpi import Kpi
+from units.models import AdminUnit
 
 pytestmark = pytest.mark.django_db
 YEAR = 2025

@@ -42,7 +42,6 @@ from simple_history.admin import SimpleHistoryAdmin
 from accounts.models import DataExport, Role
 from network.admin_excel import ExcelAdminMixin
 from network.models import (
-    AdminUnit,
     Material,
     ModelCommune,
     PilotCommune,
@@ -53,6 +52,7 @@ from plans.models import Agency, Plan, Responsibility, Task, TaskGroup
 from reports import services
 from reports.models import CommuneYear, ReportDeadline
 from targets.models import Target
+from units.models import AdminUnit
 
 from . import factories
 from .conftest import make_user
@@ -171,6 +171,7 @@ ADMIN_SITE_GET = {
     "admin:app_list auth":             (A_LOGIN, 404,      404,      404,     A_LOGIN),
     "admin:app_list axes":             (A_LOGIN, 404,      404,      404,     A_LOGIN),
     "admin:app_list accounts":         (A_LOGIN, 404,      404,      200,     A_LOGIN),
+    "admin:app_list units":            (A_LOGIN, 200,      200,      200,     A_LOGIN),
     "admin:app_list network":          (A_LOGIN, 200,      200,      200,     A_LOGIN),
     "admin:app_list plans":            (A_LOGIN, 200,      200,      200,     A_LOGIN),
     "admin:app_list reports":          (A_LOGIN, 200,      200,      200,     A_LOGIN),
@@ -199,7 +200,7 @@ ADMIN_MODELS = {
     "axes.accessfailurelog":   ("",     "",     False,  "access_failure"),
     "accounts.user":           ("",     "v",    False,  "user"),
     "accounts.dataexport":     ("",     "v",    False,  "data_export"),   # read-only
-    "network.adminunit":       ("v",    "vacd", True,   "commune"),
+    "units.adminunit":         ("v",    "vacd", True,   "commune"),
     "network.mediationteam":   ("vacd", "vacd", True,   "team"),
     "network.mediator":        ("vacd", "vacd", True,   "mediator"),
     "network.trainer":         ("vacd", "vacd", True,   "trainer"),
@@ -454,7 +455,7 @@ SITE_ARGS = {
     ],
     **{
         f"admin:app_list {label}": lambda w, label=label: [label]
-        for label in ("auth", "axes", "accounts", "network", "plans", "reports", "targets")
+        for label in ("auth", "axes", "accounts", "units", "network", "plans", "reports", "targets")
     },
 }
 SITE_QUERY = {

@@ -4,9 +4,9 @@ from datetime import date
 
 import pytest
 
-from network.models import AdminUnit
 from plans import progress
 from plans.models import Activity, Agency, Milestone, Responsibility, Task, TaskAgency
+from units.models import AdminUnit
 
 pytestmark = pytest.mark.django_db
 

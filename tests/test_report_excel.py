@@ -15,11 +15,12 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
-from network.models import AdminUnit, PilotCommune
+from network.models import PilotCommune
 from network.spreadsheets import FileProblem
 from reports import excel, services
 from reports.models import LINE_FIELDS, CommuneYear, YearlyReport
 from reports.rules import label
+from units.models import AdminUnit
 
 pytestmark = pytest.mark.django_db
 

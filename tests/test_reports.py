@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts.models import Role
-from network.models import AdminUnit, MediatorAttendance
+from network.models import MediatorAttendance
 from reports import services
 from reports.excel import headers
 from reports.models import (
@@ -21,6 +21,7 @@ from reports.models import (
     YearlyReport,
 )
 from reports.rules import PARTS, label
+from units.models import AdminUnit
 
 from . import factories
 from .conftest import PASSWORD, make_user

@@ -17,7 +17,6 @@ from network import demo
 from network.models import (
     ETHNICITIES,
     MAJORITY_ETHNICITY,
-    AdminUnit,
     LegalSupport,
     Material,
     MediationTeam,
@@ -29,8 +28,9 @@ from network.models import (
     Trainer,
     TrainerAttendance,
 )
-from network.units import kind_from_name
 from reports.models import CommuneYear
+from units.codes import kind_from_name
+from units.models import AdminUnit
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from network.models import AdminUnit
-from network.units import format_code, kind_from_name
+from units.codes import format_code, kind_from_name
+from units.models import AdminUnit
 
 pytestmark = pytest.mark.django_db
 

@@ -26,7 +26,7 @@ OUTPUT = ROOT / "fixtures" / "units_bac_giang.json"
 
 def unit(code, name, level, parent_code):
     return {
-        "model": "network.adminunit",
+        "model": "units.adminunit",
         "fields": {
             "code": code,
             "name": name,

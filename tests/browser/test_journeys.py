@@ -19,10 +19,11 @@ import pytest
 from django.utils import timezone, translation
 
 from network.imports import MediatorExcel
-from network.models import AdminUnit, Mediator
+from network.models import Mediator
 from plans.models import Plan, Task
 from reports import excel
 from reports.models import LINE_FIELDS, CommuneYear, YearlyReport
+from units.models import AdminUnit
 
 from .. import factories
 from .conftest import vi, vi_name, vi_text

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.backup import restore
-from network.models import AdminUnit
+from units.models import AdminUnit
 
 
 class Command(BaseCommand):

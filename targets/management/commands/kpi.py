@@ -3,9 +3,9 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from network.models import AdminUnit
 from plans.models import Plan
 from targets.kpi import Kpi
+from units.models import AdminUnit
 
 
 class Command(BaseCommand):
