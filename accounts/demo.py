@@ -3,6 +3,7 @@
 import secrets
 
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from units.models import AdminUnit
 
@@ -19,13 +20,22 @@ DEMO_ACCOUNTS = [
 ]
 
 
-def create_demo_accounts() -> list[tuple[str, str, Role]]:
-    """Create or reset the demo accounts; return (username, new password, role) for each."""
+def create_demo_accounts() -> list[tuple[str, str | None, Role]]:
+    """Create or reset the demo accounts; return (username, new password, role) for each.
+
+    An account whose unit no longer exists today (the district, since 1/7/2025) is left as
+    the reorganisation left it (deactivated), and its password is None.
+    """
     created = []
+    today = timezone.localdate()
     for username, first, last, role, unit_code, is_staff in DEMO_ACCOUNTS:
+        unit = AdminUnit.objects.by_code(unit_code, today) if unit_code else None
+        if unit_code and unit is None:
+            created.append((username, None, role))
+            continue
         user, _ = User.objects.get_or_create(username=username)
         user.first_name, user.last_name = first, last
-        user.unit = AdminUnit.objects.get(code=unit_code) if unit_code else None
+        user.unit = unit
         user.is_staff = is_staff
         user.is_active = True
         password = secrets.token_urlsafe(9)

@@ -140,7 +140,7 @@ class AdminUnitAdmin(ScopedAdminMixin, HistoryAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).annotate(children_count=Count("children"))
-        return queryset.order_by("code", "valid_from")
+        return queryset.order_by(*AdminUnit._meta.ordering)
 
     @admin.display(description=_("units below"), ordering="children_count")
     def children_link(self, unit):

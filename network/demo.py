@@ -64,6 +64,7 @@ NATIONAL = "national"
 SCALES = (PROVINCE, NATIONAL)
 
 BAC_GIANG = "24"
+PLAN_FOUND_ON = date(2024, 1, 1)
 SYNTHETIC_DISTRICTS = 690
 SYNTHETIC_COMMUNES = 9900
 BATCH_SIZE = 5000
@@ -397,8 +398,10 @@ class _Province:
 
 
 def bac_giang_units() -> tuple[AdminUnit, list[tuple[AdminUnit, list[AdminUnit]]]]:
-    """The real province 24 with its districts and their communes, by code."""
-    province = AdminUnit.objects.filter(code=BAC_GIANG, is_demo=False).first()
+    """The real province 24 with its districts and their communes, by code: Bắc Giang as
+    the plan found it (the code now names the new Bắc Ninh). Seeded after the 1/7/2025
+    reform, the demo lands on the old communes: apply_reform_2025 then moves it."""
+    province = AdminUnit.objects.by_code(BAC_GIANG, PLAN_FOUND_ON)
     communes = list(
         AdminUnit.objects.communes()
         .filter(parent__parent=province, is_demo=False)

@@ -29,7 +29,7 @@ class TaskGroupInline(admin.TabularInline):
 
 @admin.register(Plan)
 class PlanAdmin(HistoryAdmin):
-    list_display = ["title", "decision", "start_year", "end_year"]
+    list_display = ["title", "decision", "start_year", "end_year", "whole_province_from"]
     search_fields = ["title", "decision"]
     inlines = [TaskGroupInline]
 

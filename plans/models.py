@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from hoagiai.caching import cached
+from units.models import AdminUnit
 
 _TASK_NUMBER = re.compile(r"^(\d+)(?:\.(\d+))?([a-z]?)$")
 
@@ -44,6 +45,16 @@ class Plan(models.Model):
     issued_by = models.CharField(_("issued by"), max_length=200, blank=True)
     start_year = models.PositiveSmallIntegerField(_("start year"))
     end_year = models.PositiveSmallIntegerField(_("end year"))
+    whole_province_from = models.DateField(
+        _("covers the whole province from"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The plan was written for Bắc Giang: after the 1/7/2025 merger its targets cover "
+            "the communes that came from it. Set a date to widen them to every commune of the "
+            "province from that day on."
+        ),
+    )
 
     history = HistoricalRecords()
     objects = PlanManager()
@@ -66,6 +77,20 @@ class Plan(models.Model):
     @property
     def years(self):
         return range(self.start_year, self.end_year + 1)
+
+    def area_communes(self, province, year):
+        """The communes of ``province`` the targets cover in ``year``, as a queryset of ids,
+        or None for every commune it has. A province formed by a merger covers the
+        communes that came from the provinces before it, until the plan is widened."""
+        if province.level != AdminUnit.Level.PROVINCE:
+            return None
+        if self.whole_province_from and self.whole_province_from.year <= year:
+            return None
+        former = list(province.predecessors.values_list("pk", flat=True))
+        if not former:
+            return None
+        came_from = Q(predecessors__parent__in=former) | Q(predecessors__parent__parent__in=former)
+        return AdminUnit.objects.filter(came_from, parent=province).values("pk").distinct()
 
 
 class TaskGroupManager(models.Manager):

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from hoagiai.caching import changed
+from network.dates import cutoff_date
 from network.demo import BAC_GIANG
 from units.models import AdminUnit
 
@@ -76,7 +77,9 @@ def seed_reports(seed: int = 1) -> Counter:
     for year in years:
         plan = list(CURRENT if year == years[-1] else PAST)
         rng.shuffle(plan)
-        for district, status in zip(districts, plan, strict=False):
+        # Districts report for the years they existed in (2024; none after 1/7/2025).
+        existing = [d for d in districts if d.is_valid_on(cutoff_date(year))]
+        for district, status in zip(existing, plan, strict=False):
             if status is None:
                 continue
             report = services.open_report(district, year, is_demo=True)

@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from network.dates import cutoff_date
 from network.models import PilotCommune
 from network.spreadsheets import (
     CellError,
@@ -282,7 +283,11 @@ def _check_identity(report, rows):
     code, year = found.get("district"), found.get("year")
     if code == report.district.code and year == report.year:
         return
-    name = AdminUnit.objects.filter(code=code).values_list("name", flat=True).first() or code
+    # Codes are reused across the 1/7/2025 reform: the unit that had it in the file's year.
+    unit = (
+        AdminUnit.objects.by_code(str(code), cutoff_date(year)) if isinstance(year, int) else None
+    )
+    name = unit.name if unit else code
     raise FileProblem(
         _(
             "This file is the template of %(file_district)s for %(file_year)s, but this is "
@@ -342,7 +347,7 @@ def _blank(value) -> bool:
 
 def consolidated(year: int) -> bytes:
     """A summary sheet of every district of the province, then one sheet per district."""
-    province = AdminUnit.objects.root_province()
+    province = AdminUnit.objects.root_province(cutoff_date(year))
     districts = list(
         AdminUnit.objects.filter(level=AdminUnit.Level.DISTRICT, parent=province).order_by("code")
     )

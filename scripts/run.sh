@@ -14,11 +14,21 @@ if [ ! -f .env ]; then
 fi
 
 .venv/bin/python manage.py migrate --noinput
-.venv/bin/python manage.py loaddata units_bac_giang plan targets
+# The plan, Bắc Giang's units and the targets, once: loading them again would undo what
+# happened to them since (the units ended on 30/6/2025, targets the Department edited).
+if ! .venv/bin/python manage.py shell --no-imports -c "import sys; from units.models import AdminUnit; sys.exit(0 if AdminUnit.objects.exists() else 1)"; then
+  .venv/bin/python manage.py loaddata units_bac_giang plan targets
+fi
 # Fixtures load without history; give each row its first history entry (once).
 .venv/bin/python manage.py populate_history --auto -v 0
 # Province-scale demo data (marked as demo), once: later runs find it and skip this step.
 .venv/bin/python manage.py seed_demo --scale province --seed 1 --if-empty
+# The 1/7/2025 arrangement (DESIGN §7): the new Tỉnh Bắc Ninh, the registry moved to its
+# communes; a second run changes nothing. The GSO table leaves out three communes: for the
+# DEMO ONLY, each goes to the new ward that took its namesake neighbour (Phường Tân An,
+# Phường Yên Dũng, Phường Cảnh Thụy); a real deployment asks the Department.
+.venv/bin/python manage.py apply_reform_2025 \
+  --successor 07693=07682 --successor 07732=07681 --successor 07744=07738
 .venv/bin/python manage.py seed_demo_reports --if-empty
 .venv/bin/python manage.py seed_demo_progress
 .venv/bin/python manage.py create_demo_accounts

@@ -177,6 +177,12 @@ class Dashboard:
     source: str
     unapproved: list[tuple[str, str]]
     approved_count: int
+    # The years before this unit existed are the sums of the units it was formed from.
+    summed_before: object = None
+    # Targets that no longer apply at this unit, with why (the district-level ones).
+    not_applying: list = None
+    # Whether the unit's lines are reported by districts (2024) or by communes (2025 on).
+    by_districts: bool = True
 
 
 def build(year, unit, years):
@@ -205,6 +211,9 @@ def build(year, unit, years):
         source=kpi.source,
         unapproved=kpi.unapproved,
         approved_count=len(data.districts) - len(kpi.unapproved),
+        summed_before=unit.valid_from if data.reference["lineage"] else None,
+        not_applying=[(r.code, r.reason) for r in kpi.results() if r.reason],
+        by_districts=bool(data.districts),
     )
 
 

@@ -24,8 +24,9 @@ from network.models import (
     TrainerAttendance,
     Training,
 )
+from plans.models import Plan
 from reports.models import CommuneYear, YearlyReport
-from units.models import AdminUnit
+from units.models import AdminUnit, Succession
 
 from .models import Target
 
@@ -57,6 +58,10 @@ APPLIES = {
     Target.Scope.PILOT_COMMUNES: {"province", "district"},
     Target.Scope.COMMUNE: {"province", "district", "commune"},
 }
+# Counted district by district: from 1/7/2025 there are no districts to count them over.
+PER_DISTRICT = {"O2a", "T2.1", "T3.2"}
+NO_DISTRICTS = "không còn cấp huyện từ 01/7/2025"
+
 RATES = {
     "O4": ("compliant_teams", "teams"),
     "O5": ("supported_teams", "teams"),
@@ -80,6 +85,7 @@ class Result:
     source: str
     definition: str | None
     short: list[dict] = field(default_factory=list)
+    reason: str | None = None  # why a target does not apply, when it does not
     target: Target | None = field(default=None, repr=False, compare=False)
 
     def as_json(self):
@@ -121,8 +127,19 @@ class KpiData:
         self.unit = unit
         self.years = sorted(set(years))
         self.level = unit.level
-        # The units a shortfall is named by: districts of a province, communes of a district.
-        self.child_level = {"province": "district", "district": "commune"}.get(self.level)
+
+    @property
+    def child_level(self):
+        """The level of the units a shortfall is named by: a province's districts (or its
+        communes, since 1/7/2025), a district's communes; None for a commune."""
+        if self.level == AdminUnit.Level.COMMUNE:
+            return None
+        levels = {level for _code, _name, level in self.names.values()}
+        return "district" if "district" in levels else "commune"
+
+    @property
+    def has_districts(self):
+        return self.level == AdminUnit.Level.DISTRICT or self.child_level == "district"
 
     @cached_property
     def lines(self):
@@ -187,7 +204,14 @@ class KpiData:
     def _trainer_units(self):
         """Trainers belong to the province or a district: the unit and its districts."""
         districts = [pk for pk, (_c, _n, level) in self.names.items() if level == "district"]
-        return [self.unit.pk, *districts]
+        return [*self.versions, *districts]
+
+    @property
+    def versions(self):
+        """The ids of this unit's versions across reorganisations (Tỉnh Bắc Giang until
+        30/6/2025, the new Tỉnh Bắc Ninh since): provincial trainers moved from one to the
+        other and count for both years."""
+        return self.reference["versions"]
 
     # The unit tree, the targets, the materials and the pilot and model communes change a
     # few times a year: read together and kept in the cache across requests, dropped when any
@@ -197,16 +221,20 @@ class KpiData:
         def read():
             names = self._read_names()
             children = self._read_commune_children(names)
+            lineage = self._read_lineage(names)
+            children.update(lineage)
             return {
                 "names": names,
                 "commune_children": children,
+                "lineage": lineage,
+                "versions": self._read_versions(),
                 "targets": list(Target.objects.all()),
                 "materials": self._read_materials(),
                 "model_communes": self._read_model_communes(children),
                 "pilots": self._read_pilots(children),
             }
 
-        models = [AdminUnit, Target, Material, ModelCommune, PilotCommune]
+        models = [AdminUnit, Succession, Plan, Target, Material, ModelCommune, PilotCommune]
         return cached(f"kpi-reference:{self.unit.pk}", models, read)
 
     @property
@@ -250,11 +278,31 @@ class KpiData:
             children.update(below.values_list("pk", "parent_id"))
         return children
 
+    def _read_versions(self):
+        if self.level != AdminUnit.Level.PROVINCE:
+            return [self.unit.pk]
+        links = Succession.objects.filter(Q(predecessor=self.unit) | Q(successor=self.unit))
+        others = {pk for pair in links.values_list("predecessor_id", "successor_id") for pk in pair}
+        return [self.unit.pk, *sorted(others - {self.unit.pk})]
+
+    def _read_lineage(self, names):
+        """{former commune id: the commune below this unit that took it}: a year before the
+        cut is counted under the communes of today as the exact sum of their predecessors."""
+        communes = [pk for pk, (_c, _n, level) in names.items() if level == "commune"]
+        if self.level == AdminUnit.Level.COMMUNE:
+            communes = [self.unit.pk]
+        rows = Succession.objects.filter(successor__in=communes).order_by()
+        return dict(rows.values_list("predecessor_id", "successor_id"))
+
     def _read_names(self):
         """{id: (code, name, level)} of the units directly below (districts, or communes)."""
-        if not self.child_level:
+        if self.level == AdminUnit.Level.COMMUNE:
             return {}
         children = AdminUnit.objects.filter(parent=self.unit).order_by()
+        plan = Plan.objects.current()
+        area = plan.area_communes(self.unit, max(self.years)) if plan else None
+        if area is not None:
+            children = children.filter(pk__in=area)
         return {
             pk: (code, name, level)
             for pk, code, name, level in children.values_list("pk", "code", "name", "level")
@@ -286,7 +334,8 @@ class KpiData:
 
     @property
     def commune_count(self):
-        return len(self.commune_children)
+        # The communes in scope today, not the former ones whose figures they sum.
+        return len(self.commune_children) - len(self.reference["lineage"])
 
     @cached_property
     def districts(self):
@@ -395,6 +444,8 @@ class Kpi:
             definition=self.basis if target.code in ("O8a", "O8b") else None,
             target=target,
         )
+        if result.applies and target.code in PER_DISTRICT and not self.data.has_districts:
+            result.applies, result.reason = False, NO_DISTRICTS
         if not result.applies or self.is_future:
             return result
         measure = getattr(self, "measure_" + target.code.replace(".", "_"), None)
@@ -464,10 +515,12 @@ class Kpi:
         equipped = trained (a course for trainers) and given the materials by then."""
         day = self.cutoff
         counts = defaultdict(lambda: {"total": 0, "equipped": 0})
+        versions = set(self.data.versions)
         for row in self.data.trainers:
             if row["active_from"] > day or (row["active_to"] and row["active_to"] <= day):
                 continue
-            entry = counts[(row["unit_id"], row["level"])]
+            unit = self.unit.pk if row["unit_id"] in versions else row["unit_id"]
+            entry = counts[(unit, row["level"])]
             entry["total"] += 1
             trained, given = row["first_trained"], row["materials_received_on"]
             entry["equipped"] += bool(trained and trained <= day and given and given <= day)
@@ -551,8 +604,13 @@ class Kpi:
 
     def measure_O9(self, result, threshold, upper):
         total = self.data.commune_count
+        lineage = self.data.reference["lineage"]
         recognised = len(
-            {commune for commune, year in self.data.model_communes if year <= self.year}
+            {
+                lineage.get(commune, commune)
+                for commune, year in self.data.model_communes
+                if year <= self.year
+            }
         )
         self._settle(result, recognised, total, ratio(recognised, total), threshold)
 

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scoping import scope_for
+from network.dates import cutoff_date
 from network.spreadsheets import write_sheets, xlsx_response
 from plans import progress
 from plans.models import Plan
@@ -21,18 +22,28 @@ def _dashboard_for(request):
     if plan is None:
         raise Http404
     scope = scope_for(request.user)
-    default = AdminUnit.objects.root_province() if scope.unrestricted else scope.unit
-    if default is None:
-        raise Http404
-    code = request.GET.get("unit")
-    unit = scope.units().filter(code=code).first() if code else default
-    if unit is None:
-        raise Http404
     default_year = min(max(timezone.localdate().year, plan.start_year), plan.end_year)
     year = request.GET.get("year") or str(default_year)
     if not year.isdigit() or int(year) not in plan.years:
         raise Http404
     year = int(year)
+    # The units of the year: Tỉnh Bắc Giang and its districts for 2024, the new Tỉnh Bắc
+    # Ninh and its communes after 1/7/2025 (codes are reused: read them as of the cut-off).
+    cutoff = cutoff_date(year)
+    code = request.GET.get("unit")
+    unit = scope.units().by_code(code, cutoff) if code else None
+    if unit is None and (
+        not code
+        or (
+            AdminUnit.objects.by_code(code, cutoff) is None
+            and AdminUnit.objects.filter(code=code).exists()
+        )
+    ):
+        # No code, or a unit that did not exist in that year (a district after 2024): the
+        # province of the year, for those who see the province.
+        unit = AdminUnit.objects.root_province(cutoff) if scope.unrestricted else scope.unit
+    if unit is None:
+        raise Http404
     return plan, board.build(year, unit, list(plan.years))
 
 

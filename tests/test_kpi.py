@@ -288,6 +288,7 @@ def test_the_kpi_command_prints_the_design_json(world):
         "denominator",
         "threshold",
         "comparator",
+        "reason",
         "met",
         "deadline_year",
         "source",

@@ -42,7 +42,7 @@ class AdminUnitQuerySet(models.QuerySet):
         """The unit that had ``code`` on ``day``, or None: one query on the (code, valid_from)
         index. GSO codes are reused (24 was Bắc Giang, is now Bắc Ninh): never look a unit up
         by its code alone."""
-        return self.valid_on(day).filter(code=code).first()
+        return self.valid_on(day).filter(code=code).order_by().first()
 
     def root_province(self, day=None):
         """The province the plan is about on ``day`` (today by default): the first top-level
@@ -133,7 +133,8 @@ class AdminUnit(models.Model):
     class Meta:
         verbose_name = _("administrative unit")
         verbose_name_plural = _("administrative units")
-        ordering = ["code", "valid_from"]
+        # The same order on both databases: a unit without a start before its successor.
+        ordering = ["code", models.F("valid_from").asc(nulls_first=True)]
         constraints = [
             # A code names one unit at a time: the (code, valid_from) index is also the one
             # "which unit had code X on day D" is answered from.

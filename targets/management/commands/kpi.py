@@ -3,6 +3,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
+from network.dates import cutoff_date
 from plans.models import Plan
 from targets.kpi import Kpi
 from units.models import AdminUnit
@@ -21,12 +22,19 @@ class Command(BaseCommand):
         if plan is None or year not in plan.years:
             years = f"{plan.start_year}–{plan.end_year}" if plan else "none loaded"
             return self._fail(f"Year {year} is outside the plan ({years}).")
+        # Codes are reused (24 was Bắc Giang, is now Bắc Ninh): a code means the unit that
+        # had it on the year's cut-off, or else the last one that had it during the year.
+        cutoff = cutoff_date(year)
         if unit:
-            target_unit = AdminUnit.objects.filter(code=unit).first()
+            target_unit = AdminUnit.objects.by_code(unit, cutoff) or (
+                AdminUnit.objects.filter(code=unit, valid_to__year=year)
+                .order_by("-valid_to")
+                .first()
+            )
             if target_unit is None:
-                return self._fail(f"Unknown unit code: {unit}")
+                return self._fail(f"Unknown unit code in {year}: {unit}")
         else:
-            target_unit = AdminUnit.objects.root_province()
+            target_unit = AdminUnit.objects.root_province(cutoff)
             if target_unit is None:
                 return self._fail("No province is loaded.")
         kpi = Kpi(year, target_unit)
