@@ -10,7 +10,7 @@ statements (benchmarks/import_mediators.py).
 from django.db import connection, models
 from django.utils import timezone
 
-CREATED, CHANGED = "+", "~"
+CREATED, CHANGED, DELETED = "+", "~", "-"
 HISTORY_FIELDS = ["history_date", "history_change_reason", "history_type", "history_user_id"]
 
 
@@ -25,13 +25,15 @@ def bulk_history(objs, model, history_type, user, reason):
             objs, update=history_type == CHANGED, default_user=user, default_change_reason=reason
         )
     ops = connection.ops
-    # Dates need the backend's own form (text on SQLite); other values pass as they are.
+    # Dates need the backend's own form (text on SQLite), JSON its encoding; other values
+    # pass as they are.
     dates = {
         name
         for name in tracked
         if isinstance(fields[name], models.DateField)
         and not isinstance(fields[name], models.DateTimeField)
     }
+    prepared = {name for name in tracked if isinstance(fields[name], models.JSONField)}
     extra = [
         ops.adapt_datetimefield_value(timezone.now()),
         reason,
@@ -40,7 +42,11 @@ def bulk_history(objs, model, history_type, user, reason):
     ]
     rows = [
         [
-            ops.adapt_datefield_value(value) if name in dates else value
+            ops.adapt_datefield_value(value)
+            if name in dates
+            else fields[name].get_db_prep_save(value, connection)
+            if name in prepared
+            else value
             for name, value in ((name, getattr(obj, name)) for name in tracked)
         ]
         + extra

@@ -18,13 +18,13 @@ from datetime import date, timedelta
 
 from django.core.management import call_command
 from django.db import transaction
-from django.db.models import Count, OuterRef, Subquery, Sum
+from django.db.models import Count, F, OuterRef, Subquery, Sum
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from hoagiai.caching import changed
 from network.dates import cutoff_date
-from network.history import CHANGED, bulk_history
+from network.history import CHANGED, CREATED, DELETED, bulk_history
 from network.models import (
     LegalSupport,
     MediationTeam,
@@ -103,13 +103,8 @@ def apply(successors: dict[str, str] | None = None, user=None) -> Outcome:
         # Old units end first: until then a reused code (07682) names two units on 1/7/2025.
         changes["units ended"] += _close(old_units, user)
         _add_person_successions(communes, successors or {}, user, changes)
-        mapping = _mapping(communes, old_province, new_province)
-        changes["teams re-homed"], changes["teams renamed"] = _rehome_teams(mapping, user)
-        changes["trainers moved or ended"] += _trainers(old_province, new_province, user)
-        changes["pilot designations"] += _pilots(mapping, user)
-        changes["model communes"] += _model_communes(mapping, user)
-        changes["commune-year rows merged"] += _merge_lines(mapping)
-        changes["accounts deactivated"] += _deactivate_officers(old_province, user)
+        _check_successions(communes, old_province, new_province)
+        mapping = move_registry(user, changes)
         changes["agencies renamed"] += _rename_agencies(user)
         after = census()
         if after != before:
@@ -182,8 +177,32 @@ def _add_person_successions(communes, successors, user, changes):
         changes["successions set by a person"] += 1
 
 
-def _mapping(communes, old_province, new_province) -> dict[int, int]:
-    """{old commune id: new commune id}; refuses while any commune has none, or two."""
+def move_registry(user, changes) -> dict[int, int]:
+    """Move what the registry holds on every ended unit to its successor; return the
+    communes' {old id: new id}. Bắc Giang's here; at national scale, every province's."""
+    successions = Succession.objects.filter(predecessor__valid_to__isnull=False)
+    mapping = dict(
+        successions.filter(predecessor__level=AdminUnit.Level.COMMUNE).values_list(
+            "predecessor_id", "successor_id"
+        )
+    )
+    provinces = dict(
+        successions.filter(predecessor__level=AdminUnit.Level.PROVINCE).values_list(
+            "predecessor_id", "successor_id"
+        )
+    )
+    changes["teams re-homed"], changes["teams renamed"] = _rehome_teams(mapping, user)
+    changes["trainers moved or ended"] += _trainers(provinces, user)
+    changes["pilot designations"] += _pilots(mapping, user)
+    changes["model communes"] += _model_communes(mapping, user)
+    changes["commune-year rows merged"] += _merge_lines(mapping)
+    changes["accounts deactivated"] += _deactivate_officers(user)
+    return mapping
+
+
+def _check_successions(communes, old_province, new_province):
+    """Every old commune goes to exactly one new commune: refuse while any has none, or
+    two."""
     links = defaultdict(list)
     rows = Succession.objects.filter(predecessor__in=communes).values_list(
         "predecessor_id", "successor_id"
@@ -215,7 +234,6 @@ def _mapping(communes, old_province, new_province) -> dict[int, int]:
         Succession.objects.create(
             predecessor=old_province, successor=new_province, basis="NQ 202/2025/QH15"
         )
-    return {old: news[0] for old, news in links.items()}
 
 
 def _save(obj, user, reason=REASON):
@@ -256,28 +274,32 @@ def _rehome_teams(mapping, user) -> tuple[int, int]:
         taken.add((mapping[old], name))
     for pk, name in renames.items():
         MediationTeam.objects.filter(pk=pk).update(name=name)
-    ids = [row[0] for row in moving]
+    ids = sorted(row[0] for row in moving)
     successor = Succession.objects.filter(predecessor=OuterRef("commune")).values("successor")[:1]
-    MediationTeam.objects.filter(pk__in=ids).update(commune=Subquery(successor))
+    MediationTeam.objects.filter(commune_id__in=mapping).update(commune=Subquery(successor))
     for start in range(0, len(ids), 5000):
-        batch = list(MediationTeam.objects.filter(pk__in=ids[start : start + 5000]))
-        bulk_history(batch, MediationTeam, CHANGED, user, REASON)
+        batch = ids[start : start + 5000]
+        teams = MediationTeam.objects.filter(pk__gte=batch[0], pk__lte=batch[-1], pk__in=batch)
+        bulk_history(list(teams), MediationTeam, CHANGED, user, REASON)
     return len(ids), len(renames)
 
 
-def _trainers(old_province, new_province, user) -> int:
+def _trainers(provinces, user) -> int:
     """Provincial trainers go to the new province; district trainers keep their district
     and end with it (their history says why)."""
     done = 0
-    for trainer in Trainer.objects.filter(unit=old_province):
-        trainer.unit = new_province
+    for trainer in Trainer.objects.filter(unit__in=provinces):
+        trainer.unit_id = provinces[trainer.unit_id]
         _save(trainer, user)
         done += 1
-    ending = Trainer.objects.filter(
-        level=Trainer.Level.DISTRICT, unit__parent=old_province, active_from__lte=LAST_OLD_DAY
-    ).exclude(active_to__lte=LAST_OLD_DAY)
+    ending = (
+        Trainer.objects.filter(level=Trainer.Level.DISTRICT, unit__valid_to__isnull=False)
+        .filter(active_from__lte=F("unit__valid_to"))
+        .exclude(active_to__lte=F("unit__valid_to"))
+        .select_related("unit")
+    )
     for trainer in ending:
-        trainer.active_to = LAST_OLD_DAY
+        trainer.active_to = trainer.unit.valid_to
         _save(trainer, user, f"{REASON}: không còn cấp huyện từ 01/7/2025")
         done += 1
     return done
@@ -328,20 +350,17 @@ def _model_communes(mapping, user) -> int:
 def _merge_lines(mapping) -> int:
     """The old communes' figures for the years after the cut, summed into the new commune's
     line (the registry recount refreshes the registry half once the step commits)."""
-    old_lines = list(
-        CommuneYear.objects.filter(commune_id__in=mapping, year__gte=FIRST_DAY.year).order_by(
-            "commune__code"
-        )
-    )
+    later = {"commune_id__in": mapping, "year__gte": FIRST_DAY.year}
+    old_lines = list(CommuneYear.objects.filter(**later).select_related("commune"))
     if not old_lines:
         return 0
-    merged = {}
-    existing = CommuneYear.objects.filter(
-        commune_id__in=set(mapping.values()), year__gte=FIRST_DAY.year
-    )
-    for line in existing:
-        merged[(line.commune_id, line.year)] = line
-    for old in old_lines:
+    merged = {
+        (line.commune_id, line.year): line
+        for line in CommuneYear.objects.filter(
+            commune_id__in=set(mapping.values()), year__gte=FIRST_DAY.year
+        )
+    }
+    for old in sorted(old_lines, key=lambda line: line.commune.code):
         key = (mapping[old.commune_id], old.year)
         line = merged.get(key)
         if line is None:
@@ -353,15 +372,26 @@ def _merge_lines(mapping) -> int:
         line.corrected_fields = sorted(set(line.corrected_fields) | set(old.corrected_fields))
         if old.note:
             line.note = "\n".join(filter(None, [line.note, f"{old.commune.name}: {old.note}"]))
-    CommuneYear.objects.filter(pk__in=[line.pk for line in old_lines]).delete()
-    for line in merged.values():
-        _save(line, None)
+    # Bulk writes with their history (a national run merges tens of thousands of lines).
+    bulk_history(old_lines, CommuneYear, DELETED, None, REASON)
+    gone = CommuneYear.objects.filter(**later)
+    gone._raw_delete(gone.db)
+    updated = [line for line in merged.values() if line.pk is not None]
+    created = CommuneYear.objects.bulk_create(
+        [line for line in merged.values() if line.pk is None], batch_size=2000
+    )
+    CommuneYear.objects.bulk_update(
+        updated, [*COUNTED, "corrected_fields", "note"], batch_size=2000
+    )
+    bulk_history(created, CommuneYear, CREATED, None, REASON)
+    bulk_history(updated, CommuneYear, CHANGED, None, REASON)
     return len(old_lines)
 
 
-def _deactivate_officers(old_province, user) -> int:
+def _deactivate_officers(user) -> int:
+    """District officers act for a district that ended: their accounts end too (kept)."""
     officers = User.objects.filter(
-        is_active=True, groups__name=Role.DISTRICT_OFFICER.value, unit__parent=old_province
+        is_active=True, groups__name=Role.DISTRICT_OFFICER.value, unit__valid_to__isnull=False
     ).distinct()
     done = 0
     for officer in officers:
