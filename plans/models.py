@@ -1,5 +1,4 @@
 import re
-import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -9,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from hoagiai.caching import cached
+
+from .evidence import storage_name
 
 _TASK_NUMBER = re.compile(r"^(\d+)(?:\.(\d+))?([a-z]?)$")
 
@@ -429,7 +430,9 @@ class Responsibility(models.Model):
 
 
 def evidence_path(evidence, filename):
-    return f"evidence/{evidence.activity.responsibility.year}/{uuid.uuid4().hex}/{filename}"
+    """A generated name: a person's file name can be longer than a disk allows (255 bytes).
+    The person's name is kept in ``Evidence.name``, for display and download."""
+    return f"evidence/{evidence.activity.responsibility.year}/{storage_name(filename)}"
 
 
 class Activity(models.Model):
