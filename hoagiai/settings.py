@@ -4,6 +4,7 @@ Defaults suit a developer's machine: SQLite next to the project. In production s
 ``DEBUG=off``, ``SECRET_KEY``, ``ALLOWED_HOSTS`` and ``DATABASE_URL`` (PostgreSQL).
 """
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 
@@ -166,10 +167,25 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
 # Login throttling: after 5 failed logins for a username from an address, that pair waits
-# 15 minutes; the page says so in Vietnamese (accounts.views.locked_out).
+# 15 minutes; after 20 from one address whatever the usernames, that address waits; the page
+# says so in Vietnamese (accounts.views.locked_out). Behind a reverse proxy the client's
+# address is read from X-Forwarded-For, for requests from TRUSTED_PROXIES only
+# (accounts/throttling.py); without it every client would share the proxy's address.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=20)
+if AXES_ADDRESS_FAILURE_LIMIT < AXES_FAILURE_LIMIT:
+    raise ImproperlyConfigured("AXES_ADDRESS_FAILURE_LIMIT must be at least AXES_FAILURE_LIMIT.")
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "accounts.throttling.ThrottlingHandler"
+AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip"
+try:  # addresses or networks: "10.0.0.2", "10.0.0.0/24", "::1"
+    TRUSTED_PROXIES = tuple(
+        ipaddress.ip_network(value, strict=False)
+        for value in env.list("TRUSTED_PROXIES", default=[])
+    )
+except ValueError as error:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES: {error}.") from None
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
 
