@@ -189,6 +189,33 @@ except ValueError as error:
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
 
+# Logs go to stderr, where gunicorn and journald collect them; each line names the request's
+# path and the user's id. Django logs every server error (django.request, with its
+# traceback) there whether DEBUG is on or off.
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_context": {"()": "hoagiai.logging.RequestContextFilter"}},
+    "formatters": {
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s [path=%(path)s user=%(user_id)s] "
+            "%(message)s"
+        }
+    },
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "filters": ["request_context"],
+            "formatter": "plain",
+        }
+    },
+    "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
+    # Django's own default sends its errors to the console only with DEBUG on.
+    "loggers": {"django": {"handlers": ["stderr"], "level": LOG_LEVEL, "propagate": False}},
+}
+
 # Content-Security-Policy (django-csp): scripts and styles only from this site, no inline
 # scripts anywhere (the pages load static/js files), no framing.
 CONTENT_SECURITY_POLICY = {
