@@ -99,6 +99,14 @@ DATABASES = {
 # catalog on the first queries of every request. Health checks drop a broken one.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Two saves at once: the second waits for the first (up to SQLITE_TIMEOUT seconds) instead
+    # of failing with "database is locked". IMMEDIATE takes the write lock when a transaction
+    # begins: two transactions that read and then write would otherwise deadlock, and SQLite
+    # fails one of them at once whatever the timeout.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        timeout=env.int("SQLITE_TIMEOUT", default=20), transaction_mode="IMMEDIATE"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The cache keeps rarely changing reads across requests (hoagiai/caching.py: the unit tree,
