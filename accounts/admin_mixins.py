@@ -1,12 +1,30 @@
 """Admin scoping: a district officer's admin shows and accepts only its own district's rows."""
 
+from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from hoagiai.query import parse_id
+
 from .scoping import scope_for
+
+
+class IdListFilter(admin.SimpleListFilter):
+    """A list filter whose value is a row id. Anything else ("?district=abc") is refused the
+    admin's own way, the whole list with its "?e=1" notice, instead of a server error."""
+
+    def id_value(self) -> int | None:
+        """The chosen id, None when none is chosen."""
+        if not self.value():
+            return None
+        chosen = parse_id(self.value())
+        if chosen is None:
+            raise IncorrectLookupParameters(f"{self.parameter_name}={self.value()!r}")
+        return chosen
 
 
 class ScopedForeignKeysMixin:

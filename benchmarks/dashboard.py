@@ -39,7 +39,7 @@ from django.test.utils import override_settings, setup_test_environment  # noqa:
 
 from accounts.models import User  # noqa: E402
 from network.demo import seed_demo  # noqa: E402
-from network.models import AdminUnit  # noqa: E402
+from units.models import AdminUnit  # noqa: E402
 
 YEAR = 2025  # the trends read 2024–2026 (the years up to today)
 RUNS = 7

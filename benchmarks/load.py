@@ -148,11 +148,11 @@ def load_accounts(users, officer_share, one_report_each=False):
 
     from accounts.models import Role, User
     from network.demo import BAC_GIANG
-    from network.models import AdminUnit
     from plans.models import Plan
     from reports import services
     from reports.models import YearlyReport
     from targets.models import Target
+    from units.models import AdminUnit
 
     province = AdminUnit.objects.get(code=BAC_GIANG)
     districts = list(AdminUnit.objects.filter(parent=province, level="district").order_by("code"))

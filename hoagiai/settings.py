@@ -4,6 +4,7 @@ Defaults suit a developer's machine: SQLite next to the project. In production s
 ``DEBUG=off``, ``SECRET_KEY``, ``ALLOWED_HOSTS`` and ``DATABASE_URL`` (PostgreSQL).
 """
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "hoagiai.middleware.reject_null_characters",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -99,6 +101,14 @@ DATABASES = {
 # catalog on the first queries of every request. Health checks drop a broken one.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Two saves at once: the second waits for the first (up to SQLITE_TIMEOUT seconds) instead
+    # of failing with "database is locked". IMMEDIATE takes the write lock when a transaction
+    # begins: two transactions that read and then write would otherwise deadlock, and SQLite
+    # fails one of them at once whatever the timeout.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        timeout=env.int("SQLITE_TIMEOUT", default=20), transaction_mode="IMMEDIATE"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The cache keeps rarely changing reads across requests (hoagiai/caching.py: the unit tree,
@@ -168,12 +178,54 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
 # Login throttling: after 5 failed logins for a username from an address, that pair waits
-# 15 minutes; the page says so in Vietnamese (accounts.views.locked_out).
+# 15 minutes; after 20 from one address whatever the usernames, that address waits; the page
+# says so in Vietnamese (accounts.views.locked_out). Behind a reverse proxy the client's
+# address is read from X-Forwarded-For, for requests from TRUSTED_PROXIES only
+# (accounts/throttling.py); without it every client would share the proxy's address.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=20)
+if AXES_ADDRESS_FAILURE_LIMIT < AXES_FAILURE_LIMIT:
+    raise ImproperlyConfigured("AXES_ADDRESS_FAILURE_LIMIT must be at least AXES_FAILURE_LIMIT.")
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "accounts.throttling.ThrottlingHandler"
+AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip"
+try:  # addresses or networks: "10.0.0.2", "10.0.0.0/24", "::1"
+    TRUSTED_PROXIES = tuple(
+        ipaddress.ip_network(value, strict=False)
+        for value in env.list("TRUSTED_PROXIES", default=[])
+    )
+except ValueError as error:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES: {error}.") from None
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
+
+# Logs go to stderr, where gunicorn and journald collect them; each line names the request's
+# path and the user's id. Django logs every server error (django.request, with its
+# traceback) there whether DEBUG is on or off.
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_context": {"()": "hoagiai.logging.RequestContextFilter"}},
+    "formatters": {
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s [path=%(path)s user=%(user_id)s] "
+            "%(message)s"
+        }
+    },
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "filters": ["request_context"],
+            "formatter": "plain",
+        }
+    },
+    "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
+    # Django's own default sends its errors to the console only with DEBUG on.
+    "loggers": {"django": {"handlers": ["stderr"], "level": LOG_LEVEL, "propagate": False}},
+}
 
 # Content-Security-Policy (django-csp): scripts and styles only from this site, no inline
 # scripts anywhere (the pages load static/js files), no framing.

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_mixins import (
     HistoryAdmin,
+    IdListFilter,
     ScopedAdminMixin,
     ScopedForeignKeysMixin,
     scope_related_queryset,
@@ -34,7 +35,7 @@ from .models import (
 def district_filter(path):
     """A list filter by district along ``path``, offering only districts in the user's scope."""
 
-    class DistrictFilter(admin.SimpleListFilter):
+    class DistrictFilter(IdListFilter):
         title = _("district")
         parameter_name = "district"
 
@@ -43,14 +44,14 @@ def district_filter(path):
             return [(unit.pk, unit.name) for unit in districts]
 
         def queryset(self, request, queryset):
-            if self.value():
-                return queryset.filter(**{path: self.value()})
+            if chosen := self.id_value():
+                return queryset.filter(**{path: chosen})
             return queryset
 
     return DistrictFilter
 
 
-class ParentUnitFilter(admin.SimpleListFilter):
+class ParentUnitFilter(IdListFilter):
     """Filter by parent unit, offering only units that have children (province, districts)."""
 
     title = _("parent unit")
@@ -63,8 +64,8 @@ class ParentUnitFilter(admin.SimpleListFilter):
         return [(unit.pk, unit.name) for unit in parents]
 
     def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(parent_id=self.value())
+        if chosen := self.id_value():
+            return queryset.filter(parent_id=chosen)
         return queryset
 
 

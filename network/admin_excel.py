@@ -7,6 +7,8 @@ confirmation reads and checks it again, so nothing unchecked is ever written.
 import uuid
 
 from django.contrib import messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ERROR_FLAG
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -68,8 +70,15 @@ class ExcelAdminMixin:
     def excel_export_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        # The list as filtered on screen, within the user's scope.
-        changelist = self.get_changelist_instance(request)
+        # The list as filtered on screen, within the user's scope. A filter the list refuses
+        # (an unknown parameter, "?district=abc") sends back to the list, as the admin does.
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            changelist_url = reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"
+            )
+            return redirect(f"{changelist_url}?{ERROR_FLAG}=1")
         queryset = changelist.get_queryset(request).select_related(*self.excel_select_related)
         excel = self.excel_class(request.user)
         content = excel.export(queryset)

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.scoping import scope_for
+from hoagiai.query import parse_id
 from units.models import AdminUnit
 
 from .models import Mediator, TrainingStatus
@@ -20,7 +21,7 @@ def training_due(request):
     today = timezone.localdate()
     mediators = scope.filter(Mediator.objects.all(), Mediator.scope_path)
     districts = scope.units().filter(level=AdminUnit.Level.DISTRICT).order_by("name")
-    district = districts.filter(pk=request.GET.get("district") or 0).first()
+    district = districts.filter(pk=parse_id(request.GET.get("district")) or 0).first()
     if district:
         mediators = mediators.filter(team__commune__parent=district)
     rows = mediators_due(mediators, today)

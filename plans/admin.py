@@ -5,7 +5,7 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin_mixins import HistoryAdmin, ScopedAdminMixin
+from accounts.admin_mixins import HistoryAdmin, IdListFilter, ScopedAdminMixin
 
 from .models import (
     Activity,
@@ -62,7 +62,7 @@ class TaskGroupAdmin(HistoryAdmin):
         return group.task_count
 
 
-class TaskGroupFilter(admin.SimpleListFilter):
+class TaskGroupFilter(IdListFilter):
     """Groups by number with a shortened title: the full titles run to several lines."""
 
     title = _("task group")
@@ -72,12 +72,12 @@ class TaskGroupFilter(admin.SimpleListFilter):
         return [(group.pk, Truncator(str(group)).chars(48)) for group in TaskGroup.objects.all()]
 
     def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(group_id=self.value())
+        if chosen := self.id_value():
+            return queryset.filter(group_id=chosen)
         return queryset
 
 
-class AgencyFilter(admin.SimpleListFilter):
+class AgencyFilter(IdListFilter):
     title = _("agency")
     parameter_name = "agency"
 
@@ -85,8 +85,8 @@ class AgencyFilter(admin.SimpleListFilter):
         return [(agency.pk, agency.name) for agency in Agency.objects.all()]
 
     def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(agency_links__agency_id=self.value()).distinct()
+        if chosen := self.id_value():
+            return queryset.filter(agency_links__agency_id=chosen).distinct()
         return queryset
 
 
@@ -95,9 +95,9 @@ class LeadAgencyFilter(AgencyFilter):
     parameter_name = "lead"
 
     def queryset(self, request, queryset):
-        if self.value():
+        if chosen := self.id_value():
             return queryset.filter(
-                agency_links__agency_id=self.value(), agency_links__role=TaskAgency.Role.LEAD
+                agency_links__agency_id=chosen, agency_links__role=TaskAgency.Role.LEAD
             ).distinct()
         return queryset
 

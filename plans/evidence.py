@@ -5,6 +5,9 @@ when its content is one of the kinds below and its extension belongs to that kin
 """
 
 import io
+import os
+import unicodedata
+import uuid
 import zipfile
 
 from django.conf import settings
@@ -40,6 +43,38 @@ def _zip_kind(data: bytes) -> str | None:
     return None
 
 
+# A name people see and download under: the model field's length, and what a disk accepts for
+# one file name (255 bytes on ext4, NTFS counts characters), so the saved download opens too.
+NAME_MAX_CHARS = 200
+NAME_MAX_BYTES = 255
+
+
+def extension_of(name: str) -> str:
+    """ ".pdf" for "Biên bản.PDF"; "" when the name has none."""
+    return ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+
+
+def display_name(name: str) -> str:
+    """The person's file name, shortened to fit a database field and any disk.
+
+    The stem is cut, never the extension, and only between whole characters (NFC first, so a
+    tone mark is never left without its letter)."""
+    name = unicodedata.normalize("NFC", os.path.basename(name.replace("\\", "/"))).strip()
+    stem, extension = os.path.splitext(name)
+    if len(extension) > 10:  # not an extension we accept: keep it in the stem
+        stem, extension = name, ""
+    stem = stem[: NAME_MAX_CHARS - len(extension)]
+    budget = NAME_MAX_BYTES - len(extension.encode())
+    stem = stem.encode()[:budget].decode(errors="ignore").rstrip()
+    return stem + extension
+
+
+def storage_name(name: str) -> str:
+    """The stored file's own name: generated, so no person's name can be too long for a disk."""
+    extension = extension_of(name)
+    return uuid.uuid4().hex + (extension if extension in ALLOWED else "")
+
+
 def sniff(data: bytes, extension: str) -> str | None:
     """The kind the content is, or None when it is none of the accepted kinds."""
     if data.startswith(b"%PDF-"):
@@ -57,7 +92,7 @@ def sniff(data: bytes, extension: str) -> str | None:
 def check(uploaded) -> str:
     """The kind of an uploaded evidence file; ValidationError (Vietnamese) when refused."""
     name = uploaded.name or ""
-    extension = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+    extension = extension_of(name)
     limit = settings.EVIDENCE_MAX_BYTES
     if uploaded.size > limit:
         raise ValidationError(

@@ -1,5 +1,4 @@
 import re
-import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,6 +9,8 @@ from simple_history.models import HistoricalRecords
 
 from hoagiai.caching import cached
 from units.models import AdminUnit
+
+from .evidence import storage_name
 
 _TASK_NUMBER = re.compile(r"^(\d+)(?:\.(\d+))?([a-z]?)$")
 
@@ -454,7 +455,9 @@ class Responsibility(models.Model):
 
 
 def evidence_path(evidence, filename):
-    return f"evidence/{evidence.activity.responsibility.year}/{uuid.uuid4().hex}/{filename}"
+    """A generated name: a person's file name can be longer than a disk allows (255 bytes).
+    The person's name is kept in ``Evidence.name``, for display and download."""
+    return f"evidence/{evidence.activity.responsibility.year}/{storage_name(filename)}"
 
 
 class Activity(models.Model):

@@ -17,6 +17,7 @@ from accounts.models import Role
 from hoagiai.caching import cached, changed
 from units.models import AdminUnit
 
+from .evidence import display_name
 from .models import Activity, Agency, Plan, Responsibility, Task, TaskAgency, TaskGroup
 
 # Agencies at or below the district report through the district: one row per district.
@@ -217,7 +218,11 @@ def add_activity(row: Responsibility, user, fields, files, kinds) -> Activity:
     activity = Activity.objects.create(responsibility=row, created_by=user, **fields)
     for upload, kind in zip(files, kinds, strict=True):
         activity.evidence.create(
-            file=upload, name=upload.name[:200], kind=kind, size=upload.size, uploaded_by=user
+            file=upload,
+            name=display_name(upload.name),
+            kind=kind,
+            size=upload.size,
+            uploaded_by=user,
         )
     if row.status == Responsibility.Status.NOT_STARTED:
         set_status(row, user, Responsibility.Status.IN_PROGRESS)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scoping import scope_for
+from hoagiai.query import parse_id
 from network.spreadsheets import write_workbook, xlsx_response
 from units.models import AdminUnit
 
@@ -44,8 +45,8 @@ def _progress_rows(request):
     districts = scope.units().districts()
     if scope.unrestricted:
         districts = districts.filter(parent=AdminUnit.objects.root_province())
-    agency = agencies.filter(pk=request.GET.get("agency") or 0).first()
-    district = districts.filter(pk=request.GET.get("district") or 0).first()
+    agency = agencies.filter(pk=parse_id(request.GET.get("agency")) or 0).first()
+    district = districts.filter(pk=parse_id(request.GET.get("district")) or 0).first()
     if agency:
         rows = rows.filter(agency=agency)
     if district:

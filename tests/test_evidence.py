@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from openpyxl import Workbook
 
-from plans.evidence import check
+from plans.evidence import check, display_name, storage_name
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -83,3 +83,28 @@ def test_too_large_a_file_is_refused_with_its_size():
     with pytest.raises(ValidationError) as error:
         check(upload("bien-ban.pdf", PDF + b"0" * 2048))
     assert "1,0\xa0KB" in error.value.messages[0]  # the limit, as Vietnamese writes it
+
+
+def test_a_long_name_is_cut_between_whole_characters_keeping_its_extension():
+    shortened = display_name("Biên bản hội nghị " + "ệ" * 100 + ".PDF")
+    assert shortened.endswith("ệ.PDF")
+    assert len(shortened.encode()) <= 255
+    assert shortened.encode().decode() == shortened  # no half character
+
+
+def test_a_long_ascii_name_fits_the_field():
+    assert display_name("a" * 300 + ".docx") == "a" * 195 + ".docx"
+
+
+def test_a_decomposed_name_is_composed_before_it_is_cut():
+    decomposed = "Ho\u0300a gia\u0309i.pdf"
+    assert display_name(decomposed) == "Hòa giải.pdf"
+
+
+def test_a_path_in_the_name_is_dropped():
+    assert display_name("C:\\Users\\an\\bien-ban.pdf") == "bien-ban.pdf"
+
+
+def test_the_stored_name_is_generated_with_the_extension():
+    assert storage_name("Biên bản.PDF").endswith(".pdf")
+    assert len(storage_name("x" * 250 + ".exe")) == 32

@@ -2,6 +2,7 @@
 
 import io
 from datetime import date
+from urllib.parse import quote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -137,6 +138,29 @@ def test_evidence_downloads_only_within_scope(client, officer_a, officer_b, dist
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == PDF
     assert login(client, officer_b).get(reverse("evidence-file", args=[item.pk])).status_code == 404
+
+
+def test_a_file_name_too_long_for_a_disk_is_stored_and_downloads_under_its_name(
+    client, officer_a, district_a, settings
+):
+    # On disk, as in production: a name of more than 255 UTF-8 bytes was "File name too long".
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
+    name = "Biên bản họp chọn xã điểm hòa giải ở cơ sở " * 5 + ".pdf"
+    assert len(name) < 255 < len(name.encode())
+    pdf = SimpleUploadedFile(name, PDF)
+    response = login(client, officer_a).post(cell_url(), activity(row(district=district_a), [pdf]))
+    assert response.status_code == 302
+    item = Evidence.objects.get()
+    assert item.name.endswith(".pdf") and name.startswith(item.name.removesuffix(".pdf"))
+    assert len(item.name.encode()) <= 255
+    assert len(item.file.name.rsplit("/", 1)[-1]) < 40  # stored under a generated name
+    assert item.name in client.get(cell_url()).content.decode()
+    download = client.get(reverse("evidence-file", args=[item.pk]))
+    assert b"".join(download.streaming_content) == PDF
+    assert quote(item.name) in download["Content-Disposition"]
 
 
 def test_the_export_is_the_plans_assignment_table(client, leader, district_a):
