@@ -197,10 +197,10 @@ class EvidenceInline(admin.TabularInline):
 
 @admin.register(Responsibility)
 class ResponsibilityAdmin(ReportedOnPagesMixin, HistoryAdmin):
-    list_display = ["task", "agency", "district", "year", "status", "in_plan", "page"]
+    list_display = ["task", "agency", "unit", "year", "status", "in_plan", "page"]
     list_filter = ["year", "status", "in_plan", "agency"]
-    search_fields = ["task__number", "agency__name__unaccent", "district__name__unaccent"]
-    list_select_related = ["task", "agency", "district"]
+    search_fields = ["task__number", "agency__name__unaccent", "unit__name__unaccent"]
+    list_select_related = ["task", "agency", "unit"]
 
     @admin.display(description=_("progress page"))
     def page(self, row):

@@ -382,8 +382,10 @@ class Responsibility(models.Model):
     reported for. Expanded from the plan (``plans.progress.sync``), never typed.
 
     "UBND cấp huyện" becomes one row per district; agencies below the district (UBND cấp xã,
-    tổ hòa giải) are reported by their district, so they get one row per district too. A
-    provincial agency has one row, ``district`` empty.
+    tổ hòa giải) are reported by their district, so they get one row per district too. From
+    1/7/2025 there are no districts: the district rows end with 2025 and the local agencies'
+    rows continue as each commune's ("UBND cấp xã"). A provincial agency has one row, ``unit``
+    empty.
     """
 
     class Status(models.TextChoices):
@@ -395,14 +397,15 @@ class Responsibility(models.Model):
         Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="responsibilities"
     )
     agency = models.ForeignKey(Agency, verbose_name=_("agency"), on_delete=models.PROTECT)
-    district = models.ForeignKey(
+    unit = models.ForeignKey(
         "units.AdminUnit",
-        verbose_name=_("district"),
+        verbose_name=_("responsible unit"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="responsibilities",
-        limit_choices_to={"level": "district"},
+        limit_choices_to={"level__in": ["district", "commune"]},
+        help_text=_("A district until 30/6/2025, a commune since; empty for a provincial agency."),
     )
     year = models.PositiveSmallIntegerField(_("year"))
     milestones = models.CharField(
@@ -419,20 +422,20 @@ class Responsibility(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     history = HistoricalRecords()
-    scope_path = "district"
+    scope_path = "unit"
 
     class Meta:
         verbose_name = _("responsibility")
         verbose_name_plural = _("responsibilities")
-        ordering = ["task__sort_key", "year", "agency__name", "district__code"]
+        ordering = ["task__sort_key", "year", "agency__name", "unit__level", "unit__code"]
         constraints = [
             models.UniqueConstraint(
-                fields=["task", "agency", "district", "year"],
-                name="responsibility_unique_per_district",
+                fields=["task", "agency", "unit", "year"],
+                name="responsibility_unique_per_unit",
             ),
             models.UniqueConstraint(
                 fields=["task", "agency", "year"],
-                condition=Q(district__isnull=True),
+                condition=Q(unit__isnull=True),
                 name="responsibility_unique_provincial",
             ),
         ]
@@ -442,11 +445,11 @@ class Responsibility(models.Model):
 
     @property
     def unit_name(self):
-        if self.district_id is None:
+        if self.unit_id is None:
             return self.agency.name
         return _("%(agency)s — %(district)s") % {
             "agency": self.agency.name,
-            "district": self.district.name,
+            "district": self.unit.name,
         }
 
     def is_overdue(self, today) -> bool:
@@ -484,7 +487,7 @@ class Activity(models.Model):
     is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
 
     history = HistoricalRecords()
-    scope_path = "responsibility__district"
+    scope_path = "responsibility__unit"
 
     class Meta:
         verbose_name = _("activity")
@@ -515,7 +518,7 @@ class Evidence(models.Model):
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     history = HistoricalRecords()
-    scope_path = "activity__responsibility__district"
+    scope_path = "activity__responsibility__unit"
 
     class Meta:
         verbose_name = _("evidence file")

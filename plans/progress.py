@@ -2,13 +2,17 @@
 
 ``sync`` derives the rows from the plan's own data (lead agencies, timeline, milestones):
 "UBND cấp huyện" becomes each district's row, a provincial agency one row, "Hằng năm" every
-year of the plan, milestones their years. It runs when the plan changes (``plans.signals``)
-and keeps the rows in step; a row the plan no longer asks for is deleted unless someone has
-reported on it, in which case it is kept and marked out of the plan.
+year of the plan, milestones their years. Local rows follow the units of each year: the
+districts while they existed (2024, and 2025 until 30/6), then the communes of the plan
+area, as "UBND cấp xã". It runs when the plan or the units change (``plans.signals``, the
+1/7/2025 transition) and keeps the rows in step; a row the plan no longer asks for is
+deleted unless someone has reported on it, in which case it is kept and marked out of the
+plan.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
@@ -36,8 +40,31 @@ def task_years(task: Task, plan: Plan) -> dict[int, str]:
     return dict.fromkeys(range(task.start_year, task.end_year + 1), "")
 
 
-def wanted_rows(task: Task, plan: Plan, districts) -> dict[tuple, str]:
-    """{(agency id, district id or None, year): milestones} the plan asks for."""
+def local_units(plan: Plan) -> dict[int, list[tuple[int, str]]]:
+    """{year: [(unit id, level)]}: the units the local agencies report through in each year
+    of the plan — the districts that existed during the year, and the communes of the plan
+    area directly under the province (since 1/7/2025)."""
+    result = {}
+    for year in plan.years:
+        first, last = date(year, 1, 1), date(year, 12, 31)
+        units = []
+        for province in {AdminUnit.objects.root_province(day) for day in (first, last)} - {None}:
+            children = AdminUnit.objects.filter(parent=province).exclude(valid_to__lt=first)
+            children = children.exclude(valid_from__gt=last).exclude(level=AdminUnit.Level.PROVINCE)
+            area = plan.area_communes(province, year)
+            if area is not None:
+                children = children.filter(Q(level=AdminUnit.Level.DISTRICT) | Q(pk__in=area))
+            units += children.order_by("code").values_list("pk", "level")
+        result[year] = sorted(set(units))
+    return result
+
+
+def wanted_rows(task: Task, plan: Plan, units: dict, commune_agency=None) -> dict[tuple, str]:
+    """{(agency id, unit id or None, year): milestones} the plan asks for.
+
+    ``units``: ``local_units(plan)``. A commune reports for itself what a district reported:
+    "UBND cấp huyện"'s rows go to ``commune_agency`` ("UBND cấp xã") in a commune.
+    """
     rows = {}
     leads = [
         link.agency
@@ -46,37 +73,41 @@ def wanted_rows(task: Task, plan: Plan, districts) -> dict[tuple, str]:
     ]
     for year, milestones in task_years(task, plan).items():
         for agency in leads:
-            units = districts if agency.level in PER_DISTRICT else [None]
-            for district in units:
-                rows[(agency.pk, district, year)] = milestones
+            if agency.level not in PER_DISTRICT:
+                rows[(agency.pk, None, year)] = milestones
+                continue
+            for unit, level in units.get(year, []):
+                reporting = agency
+                if level == AdminUnit.Level.COMMUNE and agency.level == Agency.Level.DISTRICT:
+                    reporting = commune_agency or agency
+                rows[(reporting.pk, unit, year)] = milestones
     return rows
 
 
 @transaction.atomic
 def sync(task_ids=None) -> dict[str, int]:
     """Bring the responsibilities of these tasks (all when None) in step with the plan."""
-    province = AdminUnit.objects.root_province()
-    districts = list(
-        AdminUnit.objects.districts().filter(parent=province).values_list("pk", flat=True)
-    )
     tasks = Task.objects.with_agencies().select_related("group__plan")
     if task_ids is not None:
         tasks = tasks.filter(pk__in=task_ids)
     counts = {"created": 0, "removed": 0, "kept": 0}
+    units = {}
+    commune_agency = Agency.objects.filter(level=Agency.Level.COMMUNE, name="UBND cấp xã").first()
     for task in tasks:
-        wanted = wanted_rows(task, task.group.plan, districts)
+        plan = task.group.plan
+        if plan.pk not in units:
+            units[plan.pk] = local_units(plan)
+        wanted = wanted_rows(task, plan, units[plan.pk], commune_agency)
         stored = {
-            (row.agency_id, row.district_id, row.year): row
+            (row.agency_id, row.unit_id, row.year): row
             for row in Responsibility.objects.filter(task=task).annotate(
                 reported=Exists(Activity.objects.filter(responsibility=OuterRef("pk")))
             )
         }
         new = [
-            Responsibility(
-                task=task, agency_id=agency, district_id=district, year=year, milestones=labels
-            )
-            for (agency, district, year), labels in wanted.items()
-            if (agency, district, year) not in stored
+            Responsibility(task=task, agency_id=agency, unit_id=unit, year=year, milestones=labels)
+            for (agency, unit, year), labels in wanted.items()
+            if (agency, unit, year) not in stored
         ]
         Responsibility.objects.bulk_create(new)
         changed(Responsibility)  # a bulk insert sends no signals
@@ -150,12 +181,10 @@ def cells(rows, today) -> dict[tuple[int, int], Cell]:
 
 def unit_summary(unit, today):
     """[(group, {"total", "done", "overdue", "on_track"})] for a dashboard unit: the whole
-    plan for the province, the district's own rows for a district, nothing for a commune."""
+    plan for the province, the unit's own rows for a district or a commune."""
     rows = Responsibility.objects.all()
-    if unit.level == AdminUnit.Level.DISTRICT:
-        rows = rows.filter(district=unit)
-    elif unit.level != AdminUnit.Level.PROVINCE:
-        return []
+    if unit.level != AdminUnit.Level.PROVINCE:
+        rows = rows.filter(unit=unit)
     # Read on every dashboard view, changed a few times a day: kept across requests.
     counts = cached(
         f"progress-summary:{unit.pk}:{today}",
@@ -199,9 +228,9 @@ def can_report(user, row: Responsibility) -> bool:
     agencies' rows (the agencies have no accounts of their own)."""
     if not user.has_perm("plans.change_responsibility"):
         return False
-    if row.district_id is None:
+    if row.unit_id is None:
         return user.is_superuser or user.has_role(Role.PROVINCE_STAFF)
-    return user.has_role(Role.DISTRICT_OFFICER) and user.unit_id == row.district_id
+    return user.has_role(Role.DISTRICT_OFFICER) and user.unit_id == row.unit_id
 
 
 @transaction.atomic

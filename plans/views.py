@@ -40,31 +40,25 @@ def _progress_rows(request):
     scope = scope_for(request.user)
     rows = Responsibility.objects.all()
     if not scope.unrestricted:
-        rows = scope.filter(rows, "district")
+        rows = scope.filter(rows, Responsibility.scope_path)
     agencies = Agency.objects.filter(pk__in=rows.values("agency")).order_by("name")
-    districts = scope.units().districts()
-    if scope.unrestricted:
-        districts = districts.filter(parent=AdminUnit.objects.root_province())
+    # The districts (until 30/6/2025) and the communes (since) with rows the user may read.
+    units = AdminUnit.objects.filter(pk__in=rows.values("unit")).order_by(
+        "-level", *AdminUnit._meta.ordering
+    )
     agency = agencies.filter(pk=parse_id(request.GET.get("agency")) or 0).first()
-    district = districts.filter(pk=parse_id(request.GET.get("district")) or 0).first()
+    unit = units.filter(pk=parse_id(request.GET.get("unit")) or 0).first()
     if agency:
         rows = rows.filter(agency=agency)
-    if district:
-        rows = rows.filter(district=district)
+    if unit:
+        rows = rows.filter(unit=unit)
     filters = {
         "agencies": agencies,
-        "districts": districts.order_by("code"),
+        "units": units,
         "agency": agency,
-        "district": district,
+        "unit": unit,
         "query": urlencode(
-            {
-                k: v
-                for k, v in (
-                    ("agency", agency and agency.pk),
-                    ("district", district and district.pk),
-                )
-                if v
-            }
+            {k: v for k, v in (("agency", agency and agency.pk), ("unit", unit and unit.pk)) if v}
         ),
     }
     return rows, filters
@@ -104,7 +98,7 @@ def progress_cell(request, number, year):
     rows, filters = _progress_rows(request)
     rows = (
         rows.filter(task=task, year=year)
-        .select_related("agency", "district")
+        .select_related("agency", "unit")
         .prefetch_related("activities__evidence")
     )
     if not rows and year not in plan.years:

@@ -36,7 +36,8 @@ from network.models import (
     Training,
 )
 from network.signals import announce
-from plans.models import Agency
+from plans import progress
+from plans.models import Activity, Agency
 from units.models import AdminUnit, Succession
 
 from .models import LINE_FIELDS, CommuneYear
@@ -75,6 +76,8 @@ def census() -> dict:
         "trainers": Trainer.objects.count(),
         "trainings": Training.objects.count(),
         "attendance": MediatorAttendance.objects.count(),
+        # What people reported on the plan's rows is kept, whatever rows end.
+        "plan activities": Activity.objects.count(),
     }
     rows = (
         CommuneYear.objects.order_by()
@@ -106,6 +109,10 @@ def apply(successors: dict[str, str] | None = None, user=None) -> Outcome:
         _check_successions(communes, old_province, new_province)
         mapping = move_registry(user, changes)
         changes["agencies renamed"] += _rename_agencies(user)
+        # The plan's local rows follow the units: districts' end with 2025, communes' begin.
+        plan_rows = progress.sync()
+        changes["plan rows added"] += plan_rows["created"]
+        changes["plan rows removed"] += plan_rows["removed"]
         after = census()
         if after != before:
             differences = sorted(
@@ -115,7 +122,9 @@ def apply(successors: dict[str, str] | None = None, user=None) -> Outcome:
                 _("The counts before and after differ, nothing was written: %(keys)s")
                 % {"keys": ", ".join(differences)}
             )
-        changed(AdminUnit, Succession, MediationTeam, Trainer, PilotCommune, ModelCommune, User)
+        # Bulk writes send no signals: drop what the cache keeps of them (at commit).
+        changed(AdminUnit, Succession, MediationTeam, CommuneYear, Trainer, PilotCommune)
+        changed(ModelCommune, User)
         if changes["teams re-homed"] or changes["commune-year rows merged"]:
             announce(set(mapping.values()))
     return Outcome(before, after, changes)

@@ -56,7 +56,7 @@ def test_a_backup_restores_into_an_empty_database(
     values = {**line.figures(), "cases_received": 7, "cases_successful": 7, "teams": 2}
     report = services.save_report(report, officer_a, report.version, {line.commune_id: values})
     services.submit(report, officer_a, acknowledged=True)
-    row = Responsibility.objects.get(task__number="2.1", year=2025, district=district_a)
+    row = Responsibility.objects.get(task__number="2.1", year=2025, unit=district_a)
     fields = {"held_on": date(2025, 3, 1), "description": "Chọn xã điểm", "participants": 12}
     progress.add_activity(
         row, officer_a, {**fields, "budget": 0}, [SimpleUploadedFile("qd.pdf", PDF)], ["pdf"]

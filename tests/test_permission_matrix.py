@@ -399,7 +399,7 @@ class World:
     @cached_property
     def responsibility(self):
         # Expanded from the plan fixture: one row per district for district-led tasks.
-        return Responsibility.objects.filter(district=self.district).order_by("pk").first()
+        return Responsibility.objects.filter(unit=self.district).order_by("pk").first()
 
     @cached_property
     def activity(self):

@@ -26,14 +26,14 @@ def test_a_range_gives_its_years_for_each_district():
     assert years("2.1") == [2024, 2025, 2026]
     assert rows("2.1").count() == 3 * DISTRICTS
     assert set(rows("2.1").values_list("agency__name", flat=True)) == {"UBND cấp huyện"}
-    districts = set(rows("2.1", year=2025).values_list("district__code", flat=True))
+    districts = set(rows("2.1", year=2025).values_list("unit__code", flat=True))
     assert districts == set(AdminUnit.objects.districts().values_list("code", flat=True))
 
 
 def test_a_provincial_agency_stays_one_row_a_year():
     # 3.1: Sở Tư pháp builds the provincial trainer pool, 2024–2026.
     assert rows("3.1").count() == 3
-    assert not rows("3.1", district__isnull=False).exists()
+    assert not rows("3.1", unit__isnull=False).exists()
 
 
 def test_annual_gives_every_year_of_the_plan():
@@ -58,7 +58,7 @@ def test_rows_follow_a_changed_timeline_and_keep_reported_work(
     django_capture_on_commit_callbacks, district_a
 ):
     task = Task.objects.get(number="2.1")
-    reported = rows("2.1", year=2026, district=district_a).get()
+    reported = rows("2.1", year=2026, unit=district_a).get()
     Activity.objects.create(
         responsibility=reported, held_on=date(2026, 3, 1), description="Chọn xã điểm"
     )

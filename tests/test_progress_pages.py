@@ -33,7 +33,7 @@ def cell_url(number="2.1", year=2025):
 
 
 def row(number="2.1", year=2025, district=None):
-    return Responsibility.objects.get(task__number=number, year=year, district=district)
+    return Responsibility.objects.get(task__number=number, year=year, unit=district)
 
 
 def activity(responsibility, files=(), **fields):

@@ -20,10 +20,10 @@ UNKNOWN = "khong_co_tham_so"
 
 # The site's list and export pages and the query parameters each reads.
 SITE_PARAMETERS = {
-    "progress": ["agency", "district"],
-    "progress-export": ["agency", "district"],
-    "progress-cell": ["agency", "district"],
-    "evidence-file": ["agency", "district"],
+    "progress": ["agency", "unit"],
+    "progress-export": ["agency", "unit"],
+    "progress-cell": ["agency", "unit"],
+    "evidence-file": ["agency", "unit"],
     "dashboard": ["unit", "year"],
     "dashboard-export": ["unit", "year"],
     "target-detail": ["unit", "year"],

@@ -93,12 +93,13 @@ def test_teams_move_to_the_new_commune_with_their_people_and_a_second_run_change
     assert again.before == again.after == outcome.after
 
 
-def test_the_command_prints_counts_that_match():
-    full_team("Thôn Đông", "07201")
+def test_the_command_prints_counts_that_match(province_staff):
+    team = full_team("Thôn Đông", "07201")
     out = StringIO()
     args = [f"--successor={old}={new}" for old, new in SUCCESSORS.items()]
-    call_command("apply_reform_2025", *args, stdout=out)
+    call_command("apply_reform_2025", *args, "--by", "hoa", stdout=out)
     printed = out.getvalue()
+    assert team.history.first().history_user == province_staff  # who did it, recorded
     assert "tổ hòa giải" in printed and "khớp nhau" in printed
     out = StringIO()
     call_command("apply_reform_2025", stdout=out)  # the three are set: no options needed now
@@ -232,3 +233,33 @@ def test_the_dashboard_shows_bac_ninh_for_2025_and_bac_giang_for_2024(client, le
     assert client.get(url, {"year": 2025, "unit": "213"}).context["board"].unit.name == (
         "Tỉnh Bắc Ninh"
     )
+
+
+def test_plan_rows_of_the_districts_end_with_2025_and_continue_in_the_communes(district_a):
+    from plans.models import Activity, Responsibility
+
+    def rows(year, **filters):
+        return Responsibility.objects.filter(task__number="2.1", year=year, in_plan=True, **filters)
+
+    reported = rows(2026, unit=district_a).get()  # UBND cấp huyện, 2024–2026
+    Activity.objects.create(
+        responsibility=reported, held_on=date(2025, 3, 1), description="Chọn xã điểm"
+    )
+    untouched = rows(2026, unit=unit("215", BEFORE)).get()
+
+    outcome = reform.apply(SUCCESSORS)
+
+    assert outcome.before["plan activities"] == outcome.after["plan activities"] == 1
+    assert rows(2024).count() == 10  # the districts, as before
+    districts_2025 = rows(2025, unit__level="district")
+    communes_2025 = rows(2025, unit__level="commune")
+    assert districts_2025.count() == 10  # until 30/6/2025
+    assert communes_2025.count() == 58  # the plan area's communes, since 1/7/2025
+    assert set(communes_2025.values_list("agency__name", flat=True)) == {"UBND cấp xã"}
+    assert not rows(2026, unit__level="district").exists()
+    assert rows(2026, unit__level="commune").count() == 58
+    # What a district reported on a row that ended is kept, shown out of the plan.
+    kept = Responsibility.objects.get(pk=reported.pk)
+    assert not kept.in_plan and kept.activities.count() == 1
+    assert not Responsibility.objects.filter(pk=untouched.pk).exists()
+    assert not reform.apply(SUCCESSORS).changed_anything

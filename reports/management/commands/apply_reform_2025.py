@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.models import User
 from reports import reform
 
 SHOWN = ("teams", "mediators", "cases_received")
@@ -25,6 +26,9 @@ LABELS = {
     "commune-year rows merged": gettext_lazy("commune-year lines summed into the new communes"),
     "accounts deactivated": gettext_lazy("district officers' accounts deactivated"),
     "agencies renamed": gettext_lazy("agencies renamed"),
+    "plan activities": gettext_lazy("activities reported on the plan"),
+    "plan rows added": gettext_lazy("plan progress rows added (communes)"),
+    "plan rows removed": gettext_lazy("plan progress rows removed (districts after 2025)"),
 }
 
 
@@ -52,8 +56,18 @@ class Command(BaseCommand):
             help="The new commune that took an old commune missing from the official table, "
             "as decided by the Department (e.g. 07693=07682). Repeat for each.",
         )
+        parser.add_argument(
+            "--by",
+            metavar="USERNAME",
+            help="The account the history records the step under (the Department's).",
+        )
 
-    def handle(self, *args, successor, **options):
+    def handle(self, *args, successor, by, **options):
+        user = None
+        if by:
+            user = User.objects.filter(username=by).first()
+            if user is None:
+                raise CommandError(_("No account is named %(name)s.") % {"name": by})
         successors = {}
         for pair in successor:
             old, sep, new = pair.partition("=")
@@ -63,7 +77,7 @@ class Command(BaseCommand):
                 )
             successors[old.strip()] = new.strip()
         try:
-            outcome = reform.apply(successors)
+            outcome = reform.apply(successors, user)
         except reform.ReformError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(f"{reform.REASON}")
