@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from network import views as network_views
@@ -8,8 +9,10 @@ from plans import views as plan_views
 from targets import views as target_views
 
 from . import views
+from .context_processors import admin_header
 
-admin.site.site_header = _("Grassroots mediation — Bắc Giang")
+# Named after the province of today (Bắc Giang until 30/6/2025, Bắc Ninh since).
+admin.site.site_header = lazy(admin_header, str)()
 admin.site.site_title = _("Grassroots mediation portal")
 admin.site.index_title = _("Administration")
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.scoping import scope_for
+from network.dates import cutoff_date
 from network.figures import commune_figures
 from network.spreadsheets import FileProblem, xlsx_response
 from units.models import AdminUnit
@@ -52,7 +53,10 @@ def index(request):
     scope = scope_for(request.user)
     years = services.report_years()
     if scope.unrestricted:
-        districts = AdminUnit.objects.districts().filter(parent=AdminUnit.objects.root_province())
+        # The districts that reported: those of the province as the plan found it (they
+        # ended on 30/6/2025; their 2024 reports stay here).
+        first = AdminUnit.objects.root_province(cutoff_date(years[0])) if years else None
+        districts = AdminUnit.objects.districts().filter(parent=first)
     else:
         districts = scope.units().districts()
     districts = districts.order_by("code")

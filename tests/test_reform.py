@@ -2,8 +2,9 @@
 
 import json
 from datetime import date
-from io import StringIO
+from io import BytesIO, StringIO
 
+import openpyxl
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -263,3 +264,14 @@ def test_plan_rows_of_the_districts_end_with_2025_and_continue_in_the_communes(d
     assert not kept.in_plan and kept.activities.count() == 1
     assert not Responsibility.objects.filter(pk=untouched.pk).exists()
     assert not reform.apply(SUCCESSORS).changed_anything
+
+
+def test_the_districts_2024_reports_stay_on_the_status_board(client, province_staff):
+    reform.apply(SUCCESSORS)
+    client.force_login(province_staff)
+    rows = client.get(reverse("reports:index")).context["rows"]
+    assert [row["district"].code for row in rows][:2] == ["213", "215"]
+    assert len(rows) == 10
+    response = client.get(reverse("reports:consolidated", args=[2024]))
+    workbook = openpyxl.load_workbook(BytesIO(response.content))
+    assert len(workbook.sheetnames) == 11  # the summary, then one sheet per district
