@@ -7,13 +7,19 @@ problem is found.
 """
 
 import io
+import posixpath
+import re
+import struct
+import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
+import olefile
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum
 
 from .text import clean_name, fold
@@ -23,6 +29,15 @@ ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls, or an encrypted .xlsx
 EXCEL_EPOCH = date(1899, 12, 30)
 FORMULA_STARTS = ("=", "+", "-", "@")
+
+# What a list may hold (issue 13): a roster has fewer than 100,000 rows and 30 columns. The
+# reader allocates every cell from A1 to the last one holding a value, so a single value at
+# XFD1048576 would ask for 512 GB: the extent is read from the file itself before calamine.
+MAX_ROWS = 99_999
+MAX_COLUMNS = 29
+# Decompressed size of the parts read (sheets, shared strings, styles …) in one workbook:
+# a full 99,999 × 29 roster is ≈ 110 MB; a zip bomb stops here instead of filling memory.
+MAX_UNPACKED_BYTES = 160 * 1024 * 1024
 
 
 class FileProblem(Exception):
@@ -43,6 +58,7 @@ class CellProblem(Exception):
 def read_sheet(uploaded) -> list[list]:
     """All rows of the first sheet, as Python values (strings, numbers, dates, None)."""
     data = _excel_bytes(uploaded)
+    check_extent(data, first_only=True)
     return _calamine(
         lambda: (
             CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -60,6 +76,7 @@ def read_book(uploaded) -> dict[str, list[list]]:
     one is the number Excel shows.
     """
     data = _excel_bytes(uploaded)
+    check_extent(data, first_only=False)
 
     def read():
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -105,6 +122,210 @@ def _calamine(read):
         ) from error
     except Exception as error:  # calamine raises several error types for damaged files
         raise FileProblem(_("The file is damaged or is not an Excel workbook.")) from error
+
+
+class _BeyondLimits(Exception):
+    """A value lies outside what a list may hold; raised to stop a scan early."""
+
+    def __init__(self, sheet: str, row: int, column: int):
+        self.sheet, self.row, self.column = sheet, row, column
+
+
+def check_extent(data: bytes, first_only: bool, rows=MAX_ROWS, columns=MAX_COLUMNS) -> None:
+    """Refuse (``FileProblem``) a workbook with a value beyond ``rows`` × ``columns``.
+
+    Reads the cells actually present (the declared dimension can lie either way) as
+    calamine will, without keeping them: a streaming XML scan for .xlsx, a record scan for
+    .xls. Also refuses what is not .xlsx or .xls, and parts too large once decompressed.
+    """
+    try:
+        if data.startswith(OLE2_MAGIC):
+            _scan_xls(data, first_only, rows, columns)
+        else:
+            _scan_xlsx(data, first_only, rows, columns)
+    except _BeyondLimits as beyond:
+        raise FileProblem(
+            _(
+                "The sheet “%(sheet)s” has a value in cell %(cell)s, beyond the %(rows)s rows "
+                "and %(columns)s columns a list may have. Delete the cells outside the list "
+                "(or split the list into several files) and upload it again."
+            )
+            % {
+                "sheet": beyond.sheet,
+                "cell": f"{get_column_letter(min(beyond.column, 16_384))}{beyond.row}",
+                "rows": f"{rows:,}".replace(",", "."),
+                "columns": columns,
+            }
+        ) from None
+    except FileProblem:
+        raise
+    except Exception as error:  # a damaged zip, XML or OLE2 container
+        raise FileProblem(_("The file is damaged or is not an Excel workbook.")) from error
+
+
+_CELL_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)")
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def _scan_xlsx(data: bytes, first_only: bool, rows: int, columns: int) -> None:
+    from xml.parsers import expat
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = set(archive.namelist())
+        if "xl/workbook.xml" not in names:  # .xlsb, .ods and other zips calamine would read
+            raise FileProblem(
+                _(
+                    "Only Excel workbooks (.xlsx or .xls) are accepted: open the file in "
+                    "Excel and save it as an Excel workbook (.xlsx)."
+                )
+            )
+        budget = [MAX_UNPACKED_BYTES]
+        sheets = _xlsx_sheets(archive, budget)
+        if first_only:
+            sheets = sheets[:1]
+        scanned = set()
+        for name, part in sheets:
+            if part in names:
+                scanned.add(part)
+                _scan_xlsx_sheet(archive, part, name, rows, columns, budget, expat)
+        # Every other part calamine may read (shared strings above all) counts too, read
+        # through zipfile, which checks each part's size and checksum as it goes.
+        for info in archive.infolist():
+            if info.filename not in scanned:
+                with archive.open(info) as stream:
+                    while chunk := stream.read(1 << 20):
+                        _spend(budget, len(chunk))
+
+
+def _spend(budget: list[int], size: int) -> None:
+    budget[0] -= size
+    if budget[0] < 0:
+        raise FileProblem(
+            _(
+                "The file holds more data than a list may have once unpacked (more than "
+                "%(limit)d MB). Split the list into several files and upload them one by one."
+            )
+            % {"limit": MAX_UNPACKED_BYTES // 2**20}
+        )
+
+
+def _xlsx_sheets(archive, budget) -> list[tuple[str, str]]:
+    """(name, zip part) of every sheet, in the workbook's order (calamine's indexes)."""
+    from xml.etree import ElementTree
+
+    def parsed(part):
+        info = archive.getinfo(part)
+        _spend(budget, info.file_size)
+        return ElementTree.fromstring(archive.read(info))
+
+    targets = {}
+    if "xl/_rels/workbook.xml.rels" in archive.namelist():
+        for element in parsed("xl/_rels/workbook.xml.rels").iter():
+            if element.tag.rpartition("}")[2] == "Relationship":
+                target = element.get("Target", "")
+                path = (
+                    target.lstrip("/")
+                    if target.startswith("/")
+                    else posixpath.normpath(posixpath.join("xl", target))
+                )
+                targets[element.get("Id")] = path
+    sheets = []
+    for element in parsed("xl/workbook.xml").iter():
+        if element.tag.rpartition("}")[2] == "sheet":
+            relation = next((v for k, v in element.attrib.items() if k.endswith("}id")), None)
+            if relation in targets:
+                sheets.append((element.get("name", ""), targets[relation]))
+    return sheets
+
+
+def _scan_xlsx_sheet(archive, part, name, rows, columns, budget, expat) -> None:
+    """Stream one sheet's XML: the position of every cell holding a value, none kept."""
+    state = {"row": 0, "column": 0, "pending": False, "cells": 0}
+    most = rows * columns
+
+    def start(tag, attributes):
+        local = tag.rpartition(" ")[2]
+        if local == "c":
+            reference = _CELL_REF.fullmatch(attributes.get("r", ""))
+            if reference:
+                state["column"] = _column_number(reference[1])
+                state["row"] = int(reference[2])
+            else:  # positions may be left out: the next cell on the row
+                state["column"] += 1
+            state["pending"] = True
+        elif local == "row":
+            number = attributes.get("r", "")
+            state["row"] = int(number) if number.isdigit() else state["row"] + 1
+            state["column"] = 0
+        elif state["pending"] and local in ("v", "is", "f"):
+            state["pending"] = False  # a value: calamine keeps this cell
+            state["cells"] += 1
+            if state["row"] > rows or state["column"] > columns or state["cells"] > most:
+                raise _BeyondLimits(name, state["row"], state["column"])
+
+    def end(tag):
+        if tag.endswith("c") and tag.rpartition(" ")[2] == "c":
+            state["pending"] = False
+
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    with archive.open(part) as stream:
+        while chunk := stream.read(1 << 20):
+            _spend(budget, len(chunk))
+            parser.Parse(chunk, False)
+    parser.Parse(b"", True)
+
+
+# BIFF cell records (row, column first), and the two that span columns to a last one.
+_XLS_CELLS = {0x0006, 0x00FD, 0x0203, 0x027E, 0x0205, 0x0204, 0x00D6, 0x0406}
+_XLS_SPANS = {0x00BD}  # MULRK: row, first column … last column (blank cells are not kept)
+_XLS_BOF, _XLS_EOF, _XLS_SHEET = 0x0809, 0x000A, 0x0085
+
+
+def _scan_xls(data: bytes, first_only: bool, rows: int, columns: int) -> None:
+    """Walk the .xls Workbook stream's records: every value cell's row and column."""
+    with olefile.OleFileIO(data) as container:
+        stream = next((name for name in ("Workbook", "Book") if container.exists(name)), None)
+        if stream is None:
+            raise FileProblem(_("The file is damaged or is not an Excel workbook."))
+        workbook = container.openstream(stream).read()
+    names = []  # BOUNDSHEET records, in order: the sheets' names
+    sheet, depth, cells, position = -1, 0, 0, 0
+    most = rows * columns
+    while position + 4 <= len(workbook):
+        kind, size = struct.unpack_from("<HH", workbook, position)
+        body = workbook[position + 4 : position + 4 + size]
+        position += 4 + size
+        if kind == _XLS_SHEET and len(body) >= 8:
+            wide = body[7] & 1  # BIFF8: UTF-16 when the flag is set, else one byte a letter
+            raw = body[8 : 8 + body[6] * (2 if wide else 1)]
+            names.append(raw.decode("utf-16-le" if wide else "latin-1", errors="replace"))
+        elif kind == _XLS_BOF:
+            depth += 1
+            if depth == 1:
+                sheet += 1  # the globals substream is -1 + 1 = 0; sheets follow from 1
+            if first_only and sheet > 1:
+                return
+        elif kind == _XLS_EOF:
+            depth = max(depth - 1, 0)
+        elif (kind in _XLS_CELLS or kind in _XLS_SPANS) and len(body) >= 6:
+            row, column = struct.unpack_from("<HH", body)
+            if kind in _XLS_SPANS:
+                column = struct.unpack_from("<H", body, size - 2)[0]
+            cells += 1
+            if row + 1 > rows or column + 1 > columns or cells > most:
+                raise _BeyondLimits(_xls_sheet_name(names, sheet), row + 1, column + 1)
+
+
+def _xls_sheet_name(names: list[str], sheet: int) -> str:
+    return names[sheet - 1] if 1 <= sheet <= len(names) else "?"
 
 
 @lru_cache(maxsize=65_536)

@@ -2,6 +2,7 @@
 
 import io
 import unicodedata
+import zipfile
 from datetime import date, datetime
 
 import msoffcrypto
@@ -309,3 +310,73 @@ def test_the_history_records_what_an_import_changed(client, province_staff, team
         1976,
         province_staff,
     )
+
+
+# --- Files built to exhaust the server (issue 13, item 1) ---
+
+
+def with_cell(file, reference, value=1):
+    book = openpyxl.load_workbook(file)
+    book.active[reference] = value
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    buffer.name = "hoa-giai-vien.xlsx"
+    return buffer
+
+
+@pytest.mark.parametrize("reference", ["XFD1048576", "Z1048576", "A100000", "AD2"])
+def test_a_value_outside_a_list_is_refused_before_the_sheet_is_read(
+    client, province_staff, team, reference
+):
+    # Before the fix XFD1048576 aborted the process (512 GB asked for) and Z1048576 took
+    # 7.6 s and 1.2 GB: the extent is now read from the file before calamine builds a grid.
+    client.force_login(province_staff)
+    response = upload(client, with_cell(xlsx([row()]), reference))
+    message = file_error(response)
+    assert f"có giá trị ở ô {reference}" in message
+    assert "99.999 dòng và 29 cột" in message
+    assert Mediator.objects.count() == 0
+
+
+def test_the_largest_list_allowed_is_read(client, province_staff, team):
+    client.force_login(province_staff)
+    response = upload(client, with_cell(xlsx([row()]), "AC99999", None))  # empty: no value
+    assert response.context["plan"].ok, errors(response)
+    response = upload(client, with_cell(xlsx([row()]), "AC99999", "ghi chú"))
+    assert not file_error(response)  # read: the row's own problems are listed
+    assert {e[0] for e in errors(response)} == {99999}
+
+
+def test_an_old_xls_file_with_a_far_cell_is_refused(client, province_staff, team):
+    client.force_login(province_staff)
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("HGV")
+    for c, header in enumerate(HEADERS):
+        sheet.write(0, c, header)
+    sheet.write(65535, 255, 1)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    buffer.name = "cu.xls"
+    assert "“HGV” có giá trị ở ô IV65536" in file_error(upload(client, buffer))
+
+
+def test_a_file_that_unpacks_to_too_much_data_is_refused(client, province_staff, team,
+                                                         monkeypatch):  # fmt: skip
+    from network import spreadsheets
+
+    monkeypatch.setattr(spreadsheets, "MAX_UNPACKED_BYTES", 2**20)
+    client.force_login(province_staff)
+    bulky = xlsx([row(**{col(9): f"{n:06d}" * 40}) for n in range(1, 6_000)])
+    assert "nhiều dữ liệu hơn" in file_error(upload(client, bulky))
+
+
+def test_a_binary_xlsb_or_other_zip_is_refused(client, province_staff, team):
+    client.force_login(province_staff)
+    other = io.BytesIO()
+    with zipfile.ZipFile(other, "w") as archive:
+        archive.writestr("xl/workbook.bin", b"\x00" * 10)
+    other.seek(0)
+    other.name = "danh-sach.xlsb"
+    assert "Chỉ nhận sổ tính Excel (.xlsx hoặc .xls)" in file_error(upload(client, other))
