@@ -35,6 +35,10 @@ FORMULA_STARTS = ("=", "+", "-", "@")
 # XFD1048576 would ask for 512 GB: the extent is read from the file itself before calamine.
 MAX_ROWS = 99_999
 MAX_COLUMNS = 29
+# Calamine keeps every cell of the grid from A1 to the last value (32 bytes each, values
+# and their Python copies on top): 600,000 cells of text read in ≈ 200 MB, so 99,999 rows
+# of 6 columns, or 54,000 of a mediator roster's 11, are the most a list may span.
+MAX_CELLS = 600_000
 # Decompressed size of the parts read (sheets, shared strings, styles …) in one workbook:
 # a full 99,999 × 29 roster is ≈ 110 MB; a zip bomb stops here instead of filling memory.
 MAX_UNPACKED_BYTES = 160 * 1024 * 1024
@@ -131,6 +135,25 @@ class _BeyondLimits(Exception):
         self.sheet, self.row, self.column = sheet, row, column
 
 
+class _Extent:
+    """The last row and column holding a value in one sheet, checked as the scan goes."""
+
+    def __init__(self, sheet, rows, columns):
+        self.sheet, self.rows, self.columns = sheet, rows, columns
+        self.last_row = self.last_column = self.values = 0
+
+    def add(self, row: int, column: int):
+        self.values += 1
+        self.last_row, self.last_column = max(self.last_row, row), max(self.last_column, column)
+        if (
+            row > self.rows
+            or column > self.columns
+            or self.last_row * self.last_column > MAX_CELLS
+            or self.values > MAX_CELLS
+        ):
+            raise _BeyondLimits(self.sheet, row, column)
+
+
 def check_extent(data: bytes, first_only: bool, rows=MAX_ROWS, columns=MAX_COLUMNS) -> None:
     """Refuse (``FileProblem``) a workbook with a value beyond ``rows`` × ``columns``.
 
@@ -146,21 +169,27 @@ def check_extent(data: bytes, first_only: bool, rows=MAX_ROWS, columns=MAX_COLUM
     except _BeyondLimits as beyond:
         raise FileProblem(
             _(
-                "The sheet “%(sheet)s” has a value in cell %(cell)s, beyond the %(rows)s rows "
-                "and %(columns)s columns a list may have. Delete the cells outside the list "
-                "(or split the list into several files) and upload it again."
+                "The sheet “%(sheet)s” has a value in cell %(cell)s, beyond what a list may "
+                "span: %(rows)s rows, %(columns)s columns and %(cells)s cells in all. Delete "
+                "the cells outside the list (or split the list into several files) and upload "
+                "it again."
             )
             % {
                 "sheet": beyond.sheet,
-                "cell": f"{get_column_letter(min(beyond.column, 16_384))}{beyond.row}",
-                "rows": f"{rows:,}".replace(",", "."),
+                "cell": f"{get_column_letter(min(max(beyond.column, 1), 16_384))}{beyond.row}",
+                "rows": _thousands(rows),
                 "columns": columns,
+                "cells": _thousands(MAX_CELLS),
             }
         ) from None
     except FileProblem:
         raise
     except Exception as error:  # a damaged zip, XML or OLE2 container
         raise FileProblem(_("The file is damaged or is not an Excel workbook.")) from error
+
+
+def _thousands(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
 
 
 _CELL_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)")
@@ -246,8 +275,8 @@ def _xlsx_sheets(archive, budget) -> list[tuple[str, str]]:
 
 def _scan_xlsx_sheet(archive, part, name, rows, columns, budget, expat) -> None:
     """Stream one sheet's XML: the position of every cell holding a value, none kept."""
-    state = {"row": 0, "column": 0, "pending": False, "cells": 0}
-    most = rows * columns
+    state = {"row": 0, "column": 0, "pending": False}
+    extent = _Extent(name, rows, columns)
 
     def start(tag, attributes):
         local = tag.rpartition(" ")[2]
@@ -265,9 +294,7 @@ def _scan_xlsx_sheet(archive, part, name, rows, columns, budget, expat) -> None:
             state["column"] = 0
         elif state["pending"] and local in ("v", "is", "f"):
             state["pending"] = False  # a value: calamine keeps this cell
-            state["cells"] += 1
-            if state["row"] > rows or state["column"] > columns or state["cells"] > most:
-                raise _BeyondLimits(name, state["row"], state["column"])
+            extent.add(state["row"], state["column"])
 
     def end(tag):
         if tag.endswith("c") and tag.rpartition(" ")[2] == "c":
@@ -297,8 +324,8 @@ def _scan_xls(data: bytes, first_only: bool, rows: int, columns: int) -> None:
             raise FileProblem(_("The file is damaged or is not an Excel workbook."))
         workbook = container.openstream(stream).read()
     names = []  # BOUNDSHEET records, in order: the sheets' names
-    sheet, depth, cells, position = -1, 0, 0, 0
-    most = rows * columns
+    sheet, depth, position = -1, 0, 0
+    extent = None
     while position + 4 <= len(workbook):
         kind, size = struct.unpack_from("<HH", workbook, position)
         body = workbook[position + 4 : position + 4 + size]
@@ -311,6 +338,7 @@ def _scan_xls(data: bytes, first_only: bool, rows: int, columns: int) -> None:
             depth += 1
             if depth == 1:
                 sheet += 1  # the globals substream is -1 + 1 = 0; sheets follow from 1
+                extent = _Extent(_xls_sheet_name(names, sheet), rows, columns)
             if first_only and sheet > 1:
                 return
         elif kind == _XLS_EOF:
@@ -319,9 +347,8 @@ def _scan_xls(data: bytes, first_only: bool, rows: int, columns: int) -> None:
             row, column = struct.unpack_from("<HH", body)
             if kind in _XLS_SPANS:
                 column = struct.unpack_from("<H", body, size - 2)[0]
-            cells += 1
-            if row + 1 > rows or column + 1 > columns or cells > most:
-                raise _BeyondLimits(_xls_sheet_name(names, sheet), row + 1, column + 1)
+            if extent is not None:
+                extent.add(row + 1, column + 1)
 
 
 def _xls_sheet_name(names: list[str], sheet: int) -> str:

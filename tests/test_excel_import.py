@@ -325,7 +325,7 @@ def with_cell(file, reference, value=1):
     return buffer
 
 
-@pytest.mark.parametrize("reference", ["XFD1048576", "Z1048576", "A100000", "AD2"])
+@pytest.mark.parametrize("reference", ["XFD1048576", "Z1048576", "A100000", "AD2", "K60000"])
 def test_a_value_outside_a_list_is_refused_before_the_sheet_is_read(
     client, province_staff, team, reference
 ):
@@ -335,7 +335,7 @@ def test_a_value_outside_a_list_is_refused_before_the_sheet_is_read(
     response = upload(client, with_cell(xlsx([row()]), reference))
     message = file_error(response)
     assert f"có giá trị ở ô {reference}" in message
-    assert "99.999 dòng và 29 cột" in message
+    assert "99.999 dòng, 29 cột và 600.000 ô tất cả" in message
     assert Mediator.objects.count() == 0
 
 
@@ -343,9 +343,9 @@ def test_the_largest_list_allowed_is_read(client, province_staff, team):
     client.force_login(province_staff)
     response = upload(client, with_cell(xlsx([row()]), "AC99999", None))  # empty: no value
     assert response.context["plan"].ok, errors(response)
-    response = upload(client, with_cell(xlsx([row()]), "AC99999", "ghi chú"))
+    response = upload(client, with_cell(xlsx([row()]), "K54000", "ghi chú"))
     assert not file_error(response)  # read: the row's own problems are listed
-    assert {e[0] for e in errors(response)} == {99999}
+    assert {e[0] for e in errors(response)} == {54000}
 
 
 def test_an_old_xls_file_with_a_far_cell_is_refused(client, province_staff, team):
