@@ -46,6 +46,7 @@ from .spreadsheets import (
     read_sheet,
     write_workbook,
 )
+from .text import identity_key
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,11 @@ class RegistryExcel:
             if values is None:
                 continue
             self._check_row(index, values, plan, seen)
+        self._finish(plan)
         return plan
+
+    def _finish(self, plan):
+        """After every row: what needs the whole file (the mediators' namesakes)."""
 
     def _match_headers(self, header_row, plan):
         found = {header_key(cell): position for position, cell in enumerate(header_row)}
@@ -245,19 +250,40 @@ COMMUNE_LEVELS = {AdminUnit.Level.COMMUNE}
 UPPER_LEVELS = {AdminUnit.Level.PROVINCE, AdminUnit.Level.DISTRICT}
 
 
-def teams_by_name(unit_ids):
-    teams = MediationTeam.objects.filter(commune_id__in=unit_ids)
-    return {(team.commune_id, header_key(team.name)): team for team in teams}
+AMBIGUOUS = object()  # several stored rows answer to one name
+
+
+class TeamLookup:
+    """Teams by commune and name: the exact name (marks kept) first, then, for names typed
+    without marks, the name without them when only one team of the commune answers to it."""
+
+    def __init__(self, unit_ids):
+        self.exact, self.folded = {}, {}
+        for team in MediationTeam.objects.filter(commune_id__in=unit_ids):
+            self.exact[(team.commune_id, identity_key(team.name))] = team
+            key = (team.commune_id, header_key(team.name))
+            self.folded[key] = AMBIGUOUS if key in self.folded else team
+
+    def get(self, commune_id, name):
+        """The team, None when no team answers, ``AMBIGUOUS`` when several do."""
+        team = self.exact.get((commune_id, identity_key(name)))
+        return team if team is not None else self.folded.get((commune_id, header_key(name)))
+
+
+def by_identity(objects, group):
+    """{(group id, exact name key): [rows]}: namesakes are kept apart, never merged."""
+    found = {}
+    for obj in objects:
+        found.setdefault((getattr(obj, group), identity_key(obj.full_name)), []).append(obj)
+    return found
 
 
 def mediators_by_name(unit_ids):
-    mediators = Mediator.objects.filter(team__commune_id__in=unit_ids)
-    return {(m.team_id, header_key(m.full_name)): m for m in mediators}
+    return by_identity(Mediator.objects.filter(team__commune_id__in=unit_ids), "team_id")
 
 
 def trainers_by_name(unit_ids):
-    trainers = Trainer.objects.filter(unit_id__in=unit_ids)
-    return {(t.unit_id, header_key(t.full_name)): t for t in trainers}
+    return by_identity(Trainer.objects.filter(unit_id__in=unit_ids), "unit_id")
 
 
 def _commune(excel, raw):
@@ -303,7 +329,7 @@ class TeamExcel(RegistryExcel):
 
     @cached_property
     def existing(self):
-        return teams_by_name(self.scope_unit_ids)
+        return TeamLookup(self.scope_unit_ids).exact
 
     def touched_communes(self, plan):
         return {team.commune_id for team in plan.new + plan.changed}
@@ -319,7 +345,7 @@ class TeamExcel(RegistryExcel):
 
     def _check_row(self, index, values, plan, seen):
         commune = values["commune"]
-        key = (commune.pk, header_key(values["name"]))
+        key = (commune.pk, identity_key(values["name"]))
         if self._repeats(
             plan, seen, key, index, "name", _("the same team appears again (row %(row)d)")
         ):
@@ -354,10 +380,35 @@ ROLES = {
 }
 
 
+def _namesakes(name, unit):
+    return _(
+        "several people of %(unit)s are named “%(name)s”; this list cannot tell them apart: "
+        "change it in the admin"
+    ) % {"name": name, "unit": unit.name}
+
+
+def _row_id(excel, raw):
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    if isinstance(raw, str) and raw.strip().isdigit():
+        raw = int(raw.strip())
+    if not isinstance(raw, int) or isinstance(raw, bool) or raw <= 0:
+        raise CellProblem(
+            _("“%(value)s” is not an id the portal exported; leave it as exported or empty")
+            % {"value": raw}
+        )
+    return raw
+
+
 class MediatorExcel(RegistryExcel):
+    """Mediators. A row is the stored person with its exported id; without one, the person
+    of the team with the exact name (marks kept), told apart from namesakes by the year of
+    birth. Namesakes the file cannot tell apart are refused, by row and column."""
+
     model = Mediator
     title = gettext_lazy("Mediators")
     fields = [
+        "full_name",
         "sex",
         "birth_year",
         "ethnicity",
@@ -379,15 +430,24 @@ class MediatorExcel(RegistryExcel):
         Column("left_on", gettext_lazy("Left on"), _date),
         Column("background", gettext_lazy("Background"), _text),
         Column("material_access_on", gettext_lazy("Has the material set since"), _date),
+        Column("id", gettext_lazy("Portal id (do not edit; empty for a new person)"), _row_id),
     ]
+
+    def __init__(self, user):
+        super().__init__(user)
+        self.pending = []  # (row, mediator, stored id) until the whole file is read
 
     @cached_property
     def teams(self):
-        return teams_by_name(self.scope_unit_ids)
+        return TeamLookup(self.scope_unit_ids)
 
     @cached_property
     def existing(self):
         return mediators_by_name(self.scope_unit_ids)
+
+    @cached_property
+    def existing_by_id(self):
+        return {m.pk: m for people in self.existing.values() for m in people}
 
     def touched_communes(self, plan):
         return {mediator.team.commune_id for mediator in plan.new + plan.changed}
@@ -405,11 +465,21 @@ class MediatorExcel(RegistryExcel):
             _formatted(mediator.left_on),
             mediator.background,
             _formatted(mediator.material_access_on),
+            mediator.pk,
         ]
 
     def _check_row(self, index, values, plan, seen):
         commune = values["commune"]
-        team = self.teams.get((commune.pk, header_key(values["team"])))
+        team = self.teams.get(commune.pk, values["team"])
+        if team is AMBIGUOUS:
+            self._error(
+                plan,
+                index,
+                "team",
+                _("several teams of %(commune)s answer to “%(team)s”; write its exact name")
+                % {"team": values["team"], "commune": commune.name},
+            )
+            return
         if team is None:
             self._error(
                 plan,
@@ -419,13 +489,27 @@ class MediatorExcel(RegistryExcel):
                 % {"team": values["team"], "commune": commune.name},
             )
             return
-        key = (team.pk, header_key(values["full_name"]))
+        stored_id = values["id"]
+        if stored_id is not None:
+            stored = self.existing_by_id.get(stored_id)
+            if stored is None or stored.team_id != team.pk:
+                self._error(
+                    plan,
+                    index,
+                    "id",
+                    _("no mediator of this team has the id %(id)d; leave it as exported or empty")
+                    % {"id": stored_id},
+                )
+                return
+            key = ("id", stored_id)
+        else:
+            key = (team.pk, identity_key(values["full_name"]), values["birth_year"])
         if self._repeats(
             plan,
             seen,
             key,
             index,
-            "full_name",
+            "id" if stored_id is not None else "full_name",
             _("the same person appears twice in this team (row %(row)d)"),
         ):
             return
@@ -452,7 +536,53 @@ class MediatorExcel(RegistryExcel):
             background=values["background"] or "",
             material_access_on=values["material_access_on"],
         )
-        self._place(plan, mediator, self.existing.get(key))
+        self.pending.append((index, mediator, stored_id))
+
+    def _finish(self, plan):
+        """Match each row to a stored person: by id, then by exact name and year of birth."""
+        claimed = {stored_id for _, _, stored_id in self.pending if stored_id is not None}
+        groups = {}
+        for index, mediator, stored_id in self.pending:
+            if stored_id is not None:
+                self._place(plan, mediator, self.existing_by_id[stored_id])
+            else:
+                key = (mediator.team_id, identity_key(mediator.full_name))
+                groups.setdefault(key, []).append((index, mediator))
+        for key, rows in groups.items():
+            people = [m for m in self.existing.get(key, []) if m.pk not in claimed]
+            unmatched = []
+            for index, mediator in rows:
+                born = [
+                    m for m in people if mediator.birth_year and m.birth_year == mediator.birth_year
+                ]
+                if len(born) == 1:
+                    people.remove(born[0])
+                    self._place(plan, mediator, born[0])
+                elif born:
+                    self._error(plan, index, "full_name", self._namesakes(mediator, born=True))
+                else:
+                    unmatched.append((index, mediator))
+            if not people:
+                for _index, mediator in unmatched:
+                    self._place(plan, mediator, None)
+            elif len(unmatched) == 1 and len(people) == 1:
+                self._place(plan, unmatched[0][1], people[0])  # its year of birth corrected
+            else:
+                for index, mediator in unmatched:
+                    self._error(plan, index, "birth_year", self._namesakes(mediator))
+        plan.errors.sort(key=lambda error: error.row)
+        self.pending = []
+
+    def _namesakes(self, mediator, born=False):
+        if born:
+            return _(
+                "several mediators of this team are named “%(name)s” and were born in "
+                "%(year)d; keep the portal id column of the export to tell them apart"
+            ) % {"name": mediator.full_name, "year": mediator.birth_year}
+        return _(
+            "several mediators of this team are named “%(name)s”; write the year of birth "
+            "(or keep the portal id column of the export) to tell them apart"
+        ) % {"name": mediator.full_name}
 
 
 LEVELS = {
@@ -500,7 +630,7 @@ class TrainerExcel(RegistryExcel):
 
     def _check_row(self, index, values, plan, seen):
         unit = values["unit"]
-        key = (unit.pk, header_key(values["full_name"]))
+        key = (unit.pk, identity_key(values["full_name"]))
         if self._repeats(
             plan, seen, key, index, "full_name", _("the same trainer appears again (row %(row)d)")
         ):
@@ -520,7 +650,11 @@ class TrainerExcel(RegistryExcel):
             active_to=values["active_to"],
             materials_received_on=values["materials_received_on"],
         )
-        self._place(plan, trainer, self.existing.get(key))
+        stored = self.existing.get(key, [])
+        if len(stored) > 1:
+            self._error(plan, index, "full_name", _namesakes(values["full_name"], unit))
+            return
+        self._place(plan, trainer, stored[0] if stored else None)
 
 
 TRAINING_LEVELS = {
@@ -600,12 +734,12 @@ class TrainingExcel(RegistryExcel):
         for a in MediatorAttendance.objects.filter(training_id__in=training_ids):
             keys.add(("mediator", a.training_id, a.mediator_id))
         for a in OfficialAttendance.objects.filter(training_id__in=training_ids):
-            keys.add(("official", a.training_id, (a.commune_id, header_key(a.full_name))))
+            keys.add(("official", a.training_id, (a.commune_id, identity_key(a.full_name))))
         return keys
 
     @cached_property
     def teams(self):
-        return teams_by_name(self.scope_unit_ids)
+        return TeamLookup(self.scope_unit_ids)
 
     @cached_property
     def mediators(self):
@@ -696,17 +830,24 @@ class TrainingExcel(RegistryExcel):
         if unit is None:
             self._error(plan, index, "person_unit", _("empty cell"))
             return
-        name = header_key(values["person"])
+        name = identity_key(values["person"])
         audience = training.audience
         if audience == Training.Audience.TRAINERS:
-            person = self.trainers.get((unit.pk, name))
-            kind, person_key = "trainer", person.pk if person else None
+            people = self.trainers.get((unit.pk, name), [])
             missing = _("no trainer of this name in %(unit)s")
+            kind = "trainer"
         elif audience == Training.Audience.MEDIATORS:
-            team = self.teams.get((unit.pk, header_key(values["person_team"] or "")))
-            person = self.mediators.get((team.pk, name)) if team else None
-            kind, person_key = "mediator", person.pk if person else None
+            team = self.teams.get(unit.pk, values["person_team"] or "")
+            found = team is not None and team is not AMBIGUOUS
+            people = self.mediators.get((team.pk, name), []) if found else []
             missing = _("no mediator of this name in this team of %(unit)s")
+            kind = "mediator"
+        if audience != Training.Audience.OFFICIALS:
+            if len(people) > 1:
+                self._error(plan, index, "person", _namesakes(values["person"], unit))
+                return
+            person = people[0] if people else None
+            person_key = person.pk if person else None
         else:
             if unit.level != AdminUnit.Level.COMMUNE:
                 self._error(

@@ -37,7 +37,7 @@ MAX_ROWS = 99_999
 MAX_COLUMNS = 29
 # Calamine keeps every cell of the grid from A1 to the last value (32 bytes each, values
 # and their Python copies on top): 600,000 cells of text read in ≈ 200 MB, so 99,999 rows
-# of 6 columns, or 54,000 of a mediator roster's 11, are the most a list may span.
+# of 6 columns, or 50,000 of a mediator roster's 12, are the most a list may span.
 MAX_CELLS = 600_000
 # Decompressed size of the parts read (sheets, shared strings, styles …) in one workbook:
 # a full 99,999 × 29 roster is ≈ 110 MB; a zip bomb stops here instead of filling memory.

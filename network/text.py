@@ -1,6 +1,7 @@
 """Text rules shared by the registry, its search and its imports."""
 
 import unicodedata
+from functools import lru_cache
 
 # Đ/đ are letters of their own, not D with a mark, so decomposition keeps them.
 _LETTERS = str.maketrans({"đ": "d", "Đ": "D"})
@@ -17,3 +18,13 @@ def fold(value: str | None) -> str | None:
         return None
     decomposed = unicodedata.normalize("NFD", value.translate(_LETTERS))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+@lru_cache(maxsize=65_536)
+def identity_key(value: str) -> str:
+    """A person's (or a place's) name as its identity: NFC, case and spaces folded, marks kept.
+
+    "Lê Thị Thanh Hà" and "Lê Thị Thanh Hạ" are two people: accent-insensitive comparison
+    (``fold``) is for search only, never to decide who a row is.
+    """
+    return unicodedata.normalize("NFC", clean_name(value).casefold())

@@ -23,9 +23,10 @@ HEADERS = [
     "Xã (mã hoặc tên)", "Tổ hòa giải (thôn, tổ dân phố)", "Họ và tên", "Giới tính (Nam/Nữ)",
     "Năm sinh", "Dân tộc", "Vai trò (Tổ trưởng/Hòa giải viên)", "Ngày công nhận",
     "Ngày thôi làm hòa giải viên", "Thành phần xuất thân", "Được tiếp cận Bộ tài liệu từ ngày",
+    "Mã trên cổng (không sửa; để trống khi thêm người mới)",
 ]  # fmt: skip
 GOOD = ["07201", "Tổ dân phố số 1", "Nguyễn Thị Mai", "Nữ", 1975, "Kinh", "Tổ trưởng",
-        date(2024, 3, 5), None, "Trưởng thôn", None]  # fmt: skip
+        date(2024, 3, 5), None, "Trưởng thôn", None, None]  # fmt: skip
 
 
 def xlsx(rows, headers=HEADERS):
@@ -343,9 +344,9 @@ def test_the_largest_list_allowed_is_read(client, province_staff, team):
     client.force_login(province_staff)
     response = upload(client, with_cell(xlsx([row()]), "AC99999", None))  # empty: no value
     assert response.context["plan"].ok, errors(response)
-    response = upload(client, with_cell(xlsx([row()]), "K54000", "ghi chú"))
+    response = upload(client, with_cell(xlsx([row()]), "K50000", "ghi chú"))
     assert not file_error(response)  # read: the row's own problems are listed
-    assert {e[0] for e in errors(response)} == {54000}
+    assert {e[0] for e in errors(response)} == {50000}
 
 
 def test_an_old_xls_file_with_a_far_cell_is_refused(client, province_staff, team):
@@ -380,3 +381,83 @@ def test_a_binary_xlsb_or_other_zip_is_refused(client, province_staff, team):
     other.seek(0)
     other.name = "danh-sach.xlsb"
     assert "Chỉ nhận sổ tính Excel (.xlsx hoặc .xls)" in file_error(upload(client, other))
+
+
+# --- Namesakes: tone marks are part of a name (issue 13, item 2) ---
+
+
+def plan_of(response):
+    plan = response.context["plan"]
+    return len(plan.new), len(plan.changed), plan.unchanged
+
+
+def test_names_differing_by_a_tone_mark_are_two_people(client, province_staff, team):
+    client.force_login(province_staff)
+    response = upload(client, xlsx([row(**{col(2): "Lê Thị Thanh Hà"}),
+                                    row(**{col(2): "Lê Thị Thanh Hạ"})]))  # fmt: skip
+    assert response.context["plan"].ok, errors(response)
+    assert plan_of(response) == (2, 0, 0)
+
+
+def test_a_new_namesake_does_not_overwrite_the_stored_person(client, province_staff, team):
+    ha = factories.mediator(team, "Hoàng Thị Hà", sex="F", birth_year=1970)
+    client.force_login(province_staff)
+    response = upload(client, xlsx([row(**{col(2): "Hoàng Thị Hạ", col(4): 1985})]))
+    assert plan_of(response) == (1, 0, 0)
+    confirm(client, response)
+    ha.refresh_from_db()
+    assert ha.birth_year == 1970
+    assert Mediator.objects.get(full_name="Hoàng Thị Hạ").birth_year == 1985
+
+
+def test_namesakes_are_told_apart_by_the_year_of_birth(client, province_staff, team):
+    factories.mediator(team, "Nguyễn Văn An", birth_year=1970)
+    younger = factories.mediator(team, "Nguyễn Văn An", birth_year=1980)
+    client.force_login(province_staff)
+    an = {col(2): "Nguyễn Văn An", col(3): "Nam", col(4): 1980, col(6): "Hòa giải viên",
+          col(7): date(2023, 1, 1), col(9): "Công an viên"}  # fmt: skip
+    response = upload(client, xlsx([row(**an)]))
+    assert [m.pk for m in response.context["plan"].changed] == [younger.pk]
+
+    response = upload(client, xlsx([row(**{**an, col(4): None})]))
+    [(row_number, column, message)] = errors(response)
+    assert (row_number, column) == (2, col(4))
+    assert "nhiều hòa giải viên của tổ cùng tên “Nguyễn Văn An”" in message
+
+
+def test_namesakes_born_the_same_year_need_the_exported_id(client, province_staff, team):
+    factories.mediator(team, "Nguyễn Văn An", birth_year=1970)
+    factories.mediator(team, "Nguyễn Văn An", birth_year=1970)
+    client.force_login(province_staff)
+    response = upload(client, xlsx([row(**{col(2): "Nguyễn Văn An", col(4): 1970})]))
+    [(row_number, column, message)] = errors(response)
+    assert (row_number, column) == (2, col(2))
+    assert "sinh năm 1970" in message and "mã trên cổng" in message
+    assert Mediator.objects.count() == 2
+
+
+def test_an_id_that_is_not_this_teams_mediator_is_refused(client, province_staff, team):
+    other = factories.mediator(factories.team("Thôn Khác", "07201"), "Trần Văn Bình")
+    client.force_login(province_staff)
+    response = upload(client, xlsx([row(**{col(11): other.pk})]))
+    [(row_number, column, message)] = errors(response)
+    assert (row_number, column) == (2, col(11))
+    assert f"mã {other.pk}" in message
+
+
+def test_an_export_with_namesakes_imports_back_with_no_change(client, province_staff):
+    from network import demo
+
+    demo.seed_demo(demo.PROVINCE, 7, teams_per_commune=(1, 2))
+    demo_team = MediationTeam.objects.filter(is_demo=True).order_by("pk").first()
+    for name, year in [("Nguyễn Văn An", 1970), ("Nguyễn Văn An", 1970),
+                       ("Nguyễn Văn An", 1981), ("Lê Thị Thanh Hà", 1975),
+                       ("Lê Thị Thanh Hạ", 1975), ("Lê Thị Thanh Hạ", None)]:  # fmt: skip
+        factories.mediator(demo_team, name, birth_year=year)
+    client.force_login(province_staff)
+    exported = client.get(reverse("admin:network_mediator_excel_export"))
+    file = io.BytesIO(exported.content)
+    file.name = "xuat.xlsx"
+    response = upload(client, file)
+    assert response.context["plan"].ok, errors(response)[:3]
+    assert plan_of(response) == (0, 0, Mediator.objects.count())
