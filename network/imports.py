@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -19,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from accounts.scoping import scope_for
 from hoagiai import caching
 
+from .dates import date_errors
 from .history import CHANGED, CREATED, bulk_history
 from .models import (
     ETHNICITIES,
@@ -81,11 +83,26 @@ class RegistryExcel:
     title = ""
     columns: list[Column] = []
     fields: list[str] = []  # model fields an import sets, for bulk_update
+    # Text columns whose model field is not ``model``'s field of the column's key.
+    text_fields: dict[str, tuple] = {}
 
     def __init__(self, user):
         self.user = user
         self.scope = scope_for(user)
         self.today = timezone.localdate()
+
+    @cached_property
+    def max_lengths(self):
+        """{column key: the length its model field holds} (issue 13: PostgreSQL refused a
+        5,000-character name at the confirmation, after a preview that said all was well)."""
+        lengths = {}
+        for column in self.columns:
+            model, name = self.text_fields.get(column.key, (self.model, column.key))
+            try:
+                lengths[column.key] = model._meta.get_field(name).max_length
+            except FieldDoesNotExist:
+                continue
+        return {key: length for key, length in lengths.items() if length}
 
     # --- export ---
 
@@ -157,9 +174,19 @@ class RegistryExcel:
                 values[column.key] = None
                 continue
             try:
-                values[column.key] = column.parse(self, raw)
+                values[column.key] = value = column.parse(self, raw)
             except CellProblem as problem:
                 plan.errors.append(CellError(index, str(column.header), str(problem)))
+                ok = False
+                continue
+            limit = self.max_lengths.get(column.key)
+            if isinstance(value, str) and limit and len(value) > limit:
+                message = _("%(length)d characters, more than the %(limit)d this column holds")
+                plan.errors.append(
+                    CellError(
+                        index, str(column.header), message % {"length": len(value), "limit": limit}
+                    )
+                )
                 ok = False
         return values if ok else None
 
@@ -433,6 +460,9 @@ class MediatorExcel(RegistryExcel):
         Column("id", gettext_lazy("Portal id (do not edit; empty for a new person)"), _row_id),
     ]
 
+    text_fields = {"team": (MediationTeam, "name")}
+    dates = ["recognised_on", "left_on", "material_access_on"]
+
     def __init__(self, user):
         super().__init__(user)
         self.pending = []  # (row, mediator, stored id) until the whole file is read
@@ -523,6 +553,12 @@ class MediatorExcel(RegistryExcel):
         birth_year = values["birth_year"]
         if birth_year and not self.today.year - 100 <= birth_year <= self.today.year - 18:
             self._error(plan, index, "birth_year", _("a mediator is an adult; check the year"))
+            return
+        dated = Mediator(
+            recognised_on=recognised, left_on=left, material_access_on=values["material_access_on"]
+        )
+        for name, message in date_errors(dated, self.dates, birth_year).items():
+            self._error(plan, index, name, str(message))
             return
         mediator = Mediator(
             team=team,
@@ -688,6 +724,11 @@ class TrainingExcel(RegistryExcel):
 
     model = Training
     title = gettext_lazy("Trainings")
+    text_fields = {
+        "person": (OfficialAttendance, "full_name"),
+        "person_team": (MediationTeam, "name"),
+        "person_position": (OfficialAttendance, "position"),
+    }
     fields = ["level", "audience", "programme", "place"]
     columns = [
         Column("title", gettext_lazy("Training title"), _text, required=True),

@@ -7,7 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from hoagiai.caching import cached
 
-from .dates import add_months
+from .dates import add_months, date_errors
 from .units import CODE_WIDTH
 
 MAJORITY_ETHNICITY = "Kinh"
@@ -278,6 +278,8 @@ class MediationTeam(models.Model):
     def clean(self):
         if self.commune_id and self.commune.level != AdminUnit.Level.COMMUNE:
             raise ValidationError({"commune": _("A mediation team belongs to a commune.")})
+        if errors := date_errors(self, ["established_on", "dissolved_on"]):
+            raise ValidationError(errors)
         if self.established_on and self.dissolved_on and self.dissolved_on < self.established_on:
             raise ValidationError(
                 {"dissolved_on": _("A team cannot be dissolved before it was established.")}
@@ -380,6 +382,9 @@ class Mediator(models.Model):
         return self.full_name
 
     def clean(self):
+        dates = ["recognised_on", "left_on", "material_access_on"]
+        if errors := date_errors(self, dates, self.birth_year):
+            raise ValidationError(errors)
         if self.left_on and self.recognised_on and self.left_on < self.recognised_on:
             raise ValidationError(
                 {"left_on": _("A mediator cannot leave before being recognised.")}
@@ -443,7 +448,7 @@ class Trainer(models.Model):
         return self.full_name
 
     def clean(self):
-        errors = {}
+        errors = date_errors(self, ["active_from", "active_to", "materials_received_on"])
         if self.unit_id and self.level and self.unit.level != self.level:
             errors["unit"] = _("A %(level)s trainer belongs to a unit of that level.") % {
                 "level": self.get_level_display()
@@ -537,6 +542,10 @@ class Training(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.held_on:%d/%m/%Y})"
+
+    def clean(self):
+        if errors := date_errors(self, ["held_on"]):
+            raise ValidationError(errors)
 
 
 class TrainerAttendance(models.Model):

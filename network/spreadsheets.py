@@ -22,7 +22,8 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum
 
-from .text import clean_name, fold
+from .dates import too_early
+from .text import FORBIDDEN_MESSAGE, clean_name, fold, forbidden_character, strip_forbidden
 
 MAX_EXCEL_BYTES = 20 * 1024 * 1024  # every Excel upload: registry lists, report templates
 ZIP_MAGIC = b"PK\x03\x04"
@@ -406,10 +407,20 @@ def _header_cell(sheet, header, required):
 
 
 def safe_cell(value):
-    """Text that a spreadsheet would run as a formula is written as text (DESIGN §6)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+    """Text that a spreadsheet would run as a formula is written as text (DESIGN §6), and
+    without control characters (openpyxl refuses them: rows stored before issue 13)."""
+    if isinstance(value, str):
+        value = strip_forbidden(value)
+        if value.startswith(FORMULA_STARTS):
+            return "'" + value
     return value
+
+
+def plain_text(value: str) -> str:
+    """``value`` cleaned as a name, or ``CellProblem`` if it holds a control character."""
+    if found := forbidden_character(value):
+        raise CellProblem(FORBIDDEN_MESSAGE % {"character": found})
+    return clean_name(value)
 
 
 # --- Parsers: each takes a cell value (not None/blank) and returns the Python value. ---
@@ -420,17 +431,25 @@ def parse_text(value) -> str:
         raise CellProblem(_("a number was found where text (a name) belongs"))
     if isinstance(value, date | datetime):
         raise CellProblem(_("a date was found where text (a name) belongs"))
-    return clean_name(str(value))
+    return plain_text(str(value))
 
 
 def parse_code_or_text(value) -> str:
     """GSO codes are often typed as numbers: 7201 means "07201"."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return clean_name(str(value))
+    return plain_text(str(value))
 
 
 def parse_date(value) -> date:
+    """A date cell, refused (``CellProblem``) when it is too early to be a registry date."""
+    day = _date(value)
+    if problem := too_early(day):
+        raise CellProblem(problem)
+    return day
+
+
+def _date(value) -> date:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):

@@ -461,3 +461,63 @@ def test_an_export_with_namesakes_imports_back_with_no_change(client, province_s
     response = upload(client, file)
     assert response.context["plan"].ok, errors(response)[:3]
     assert plan_of(response) == (0, 0, Mediator.objects.count())
+
+
+# --- Control characters, lengths, implausible dates (issue 13, items 3, 4 and 9) ---
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Nguyễn Thị_x0007_Mai", "Nguyễn Thị_x0000_Mai", "Nguyễn \u202eThị Mai", "\u2066Nguyễn Mai",
+     "Nguyễn Thị Mai\u2069", "Nguyễn\x85 Mai", "Nguyễn\x7f Mai"],
+)  # fmt: skip
+def test_control_and_bidi_characters_are_refused_by_row_and_column(client, province_staff, team,
+                                                                   name):  # fmt: skip
+    client.force_login(province_staff)
+    response = upload(client, xlsx([row(**{col(2): name})]))
+    [(row_number, column, message)] = errors(response)
+    assert (row_number, column) == (2, col(2))
+    assert "ký tự điều khiển hoặc ký tự đổi chiều văn bản" in message
+    assert Mediator.objects.count() == 0
+
+
+def test_an_export_leaves_out_control_characters_stored_before(client, province_staff, team):
+    factories.mediator(team, "Nguyễn\x07 Văn\u202e An\x00")
+    client.force_login(province_staff)
+    exported = client.get(reverse("admin:network_mediator_excel_export"))
+    assert exported.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(exported.content)).active
+    names = [cell.value for cell in sheet["C"]]
+    assert "Nguyễn Văn An" in names
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "reason"),
+    [(2, "Mai" * 1700, "5100 ký tự, nhiều hơn 120 ký tự"),
+     (9, "x" * 201, "201 ký tự, nhiều hơn 200 ký tự"),
+     (1, "Tổ " * 70, "ký tự, nhiều hơn 200 ký tự")],
+)  # fmt: skip
+def test_text_longer_than_its_field_is_refused_in_the_preview(client, province_staff, team,
+                                                              column, value, reason):  # fmt: skip
+    client.force_login(province_staff)
+    response = upload(client, xlsx([row(**{col(column): value})]))
+    [(row_number, column_name, message)] = errors(response)
+    assert (row_number, column_name) == (2, col(column))
+    assert reason in message
+
+
+@pytest.mark.parametrize(
+    ("changes", "column", "reason"),
+    [({col(7): date(1900, 1, 1)}, col(7), "01/01/1900 trước ngày 02/09/1945"),
+     ({col(7): 1}, col(7), "31/12/1899 trước ngày 02/09/1945"),
+     ({col(7): "05/03/1930"}, col(7), "trước ngày 02/09/1945"),
+     ({col(4): 1975, col(7): date(1970, 6, 1)}, col(7), "trước năm sinh (1975)"),
+     ({col(10): date(1960, 6, 1)}, col(10), "trước năm sinh (1975)")],
+)  # fmt: skip
+def test_implausible_dates_are_refused_by_row_and_column(client, province_staff, team, changes,
+                                                         column, reason):  # fmt: skip
+    client.force_login(province_staff)
+    response = upload(client, xlsx([row(**changes)]))
+    [(row_number, column_name, message)] = errors(response)
+    assert (row_number, column_name) == (2, column)
+    assert reason in message
