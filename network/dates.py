@@ -20,11 +20,10 @@ def too_early(day) -> str | None:
     return None
 
 
-def date_errors(obj, names, birth_year=None) -> dict[str, str]:
-    """{field: why} for the fields of ``obj`` whose dates cannot be right (forms, imports)."""
+def date_errors(days: dict, birth_year=None) -> dict[str, str]:
+    """{field: why} for the dates ({field: date}) that cannot be right (forms, imports)."""
     errors = {}
-    for name in names:
-        day = getattr(obj, name)
+    for name, day in days.items():
         if day is None:
             continue
         if problem := too_early(day):

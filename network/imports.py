@@ -554,10 +554,8 @@ class MediatorExcel(RegistryExcel):
         if birth_year and not self.today.year - 100 <= birth_year <= self.today.year - 18:
             self._error(plan, index, "birth_year", _("a mediator is an adult; check the year"))
             return
-        dated = Mediator(
-            recognised_on=recognised, left_on=left, material_access_on=values["material_access_on"]
-        )
-        for name, message in date_errors(dated, self.dates, birth_year).items():
+        dates = {name: values[name] for name in self.dates}
+        for name, message in date_errors(dates, birth_year).items():
             self._error(plan, index, name, str(message))
             return
         mediator = Mediator(

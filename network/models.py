@@ -22,6 +22,10 @@ ETHNICITIES = [
 ]  # fmt: skip
 
 
+def _dates(obj, *names):
+    return {name: getattr(obj, name) for name in names}
+
+
 class AdminUnitQuerySet(models.QuerySet):
     def within(self, unit):
         """The unit itself and every unit below it (a province's districts and communes)."""
@@ -278,7 +282,7 @@ class MediationTeam(models.Model):
     def clean(self):
         if self.commune_id and self.commune.level != AdminUnit.Level.COMMUNE:
             raise ValidationError({"commune": _("A mediation team belongs to a commune.")})
-        if errors := date_errors(self, ["established_on", "dissolved_on"]):
+        if errors := date_errors(_dates(self, "established_on", "dissolved_on")):
             raise ValidationError(errors)
         if self.established_on and self.dissolved_on and self.dissolved_on < self.established_on:
             raise ValidationError(
@@ -382,8 +386,8 @@ class Mediator(models.Model):
         return self.full_name
 
     def clean(self):
-        dates = ["recognised_on", "left_on", "material_access_on"]
-        if errors := date_errors(self, dates, self.birth_year):
+        dates = _dates(self, "recognised_on", "left_on", "material_access_on")
+        if errors := date_errors(dates, self.birth_year):
             raise ValidationError(errors)
         if self.left_on and self.recognised_on and self.left_on < self.recognised_on:
             raise ValidationError(
@@ -448,7 +452,7 @@ class Trainer(models.Model):
         return self.full_name
 
     def clean(self):
-        errors = date_errors(self, ["active_from", "active_to", "materials_received_on"])
+        errors = date_errors(_dates(self, "active_from", "active_to", "materials_received_on"))
         if self.unit_id and self.level and self.unit.level != self.level:
             errors["unit"] = _("A %(level)s trainer belongs to a unit of that level.") % {
                 "level": self.get_level_display()
@@ -544,7 +548,7 @@ class Training(models.Model):
         return f"{self.title} ({self.held_on:%d/%m/%Y})"
 
     def clean(self):
-        if errors := date_errors(self, ["held_on"]):
+        if errors := date_errors(_dates(self, "held_on")):
             raise ValidationError(errors)
 
 

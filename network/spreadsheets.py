@@ -154,6 +154,26 @@ class _Extent:
         ):
             raise _BeyondLimits(self.sheet, row, column)
 
+    def add_all(self, references: list[tuple[bytes, bytes]]):
+        """``add`` for many (column letters, row digits) at once; rows repeat their column
+        letters, so the sets are small."""
+        if not references:
+            return
+        last_row = max(self.last_row, *map(int, {digits for _, digits in references}))
+        last_column = max(
+            self.last_column, *(_column_number(letters) for letters in {c for c, _ in references})
+        )
+        if (
+            last_row > self.rows
+            or last_column > self.columns
+            or last_row * last_column > MAX_CELLS
+            or self.values + len(references) > MAX_CELLS
+        ):
+            for letters, digits in references:  # raises at the first cell beyond
+                self.add(int(digits), _column_number(letters))
+        self.values += len(references)
+        self.last_row, self.last_column = last_row, last_column
+
 
 def check_extent(data: bytes, first_only: bool, rows=MAX_ROWS, columns=MAX_COLUMNS) -> None:
     """Refuse (``FileProblem``) a workbook with a value beyond ``rows`` × ``columns``.
@@ -196,11 +216,19 @@ def _thousands(number: int) -> str:
 _CELL_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)")
 
 
-def _column_number(letters: str) -> int:
+def _column_number(letters: str | bytes) -> int:
     number = 0
     for letter in letters.upper():
-        number = number * 26 + ord(letter) - 64
+        number = number * 26 + (letter if isinstance(letter, int) else ord(letter)) - 64
     return number
+
+
+# The fast scan, for cells written as Excel, openpyxl and LibreOffice write them: position
+# first, no prefix. A cell holding a value is not self-closing (an empty styled cell is
+# written <c r="B2" s="1"/> and calamine skips it). Any other shape falls back to the parser.
+_XML_VALUE_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>/]*>')
+_XML_EMPTY_CELL = re.compile(rb"<c [^>]*/>")
+_LONGEST_TAG = 65_536
 
 
 def _scan_xlsx(data: bytes, first_only: bool, rows: int, columns: int) -> None:
@@ -275,7 +303,43 @@ def _xlsx_sheets(archive, budget) -> list[tuple[str, str]]:
 
 
 def _scan_xlsx_sheet(archive, part, name, rows, columns, budget, expat) -> None:
-    """Stream one sheet's XML: the position of every cell holding a value, none kept."""
+    """Stream one sheet's XML: the position of every cell holding a value, none kept.
+
+    Regular expressions over the XML when every cell names its position (Excel, openpyxl,
+    LibreOffice), ≈ 10× faster than an XML parser; the parser otherwise.
+    """
+    spent = budget[0]
+    if _scan_cell_references(archive, part, name, rows, columns, budget):
+        return
+    budget[0] = spent  # read again below: counted once
+    _parse_xlsx_sheet(archive, part, name, rows, columns, budget, expat)
+
+
+def _scan_cell_references(archive, part, name, rows, columns, budget) -> bool:
+    """The fast scan; False when some cell holding a value leaves out its position."""
+    extent = _Extent(name, rows, columns)
+    tail = b""
+    with archive.open(part) as stream:
+        while chunk := stream.read(1 << 22):
+            _spend(budget, len(chunk))
+            data = tail + chunk
+            end = data.rfind(b">") + 1
+            tail = data[end:]
+            tail = tail[tail.find(b"<") :] if b"<" in tail else b""  # text is not kept
+            if len(tail) > _LONGEST_TAG:
+                raise FileProblem(_("The file is damaged or is not an Excel workbook."))
+            data = data[:end]
+            references = _XML_VALUE_CELL.findall(data)
+            every = data.count(b"<c ") + data.count(b"<c>")
+            prefixed = b":c " in data or b":c>" in data
+            if prefixed or every != len(references) + len(_XML_EMPTY_CELL.findall(data)):
+                return False
+            extent.add_all(references)
+    return True
+
+
+def _parse_xlsx_sheet(archive, part, name, rows, columns, budget, expat) -> None:
+    """The same scan through an XML parser, for cells without their position."""
     state = {"row": 0, "column": 0, "pending": False}
     extent = _Extent(name, rows, columns)
 

@@ -45,6 +45,8 @@ _EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 def forbidden_character(value: str) -> str | None:
     """The first control or bidi-override character in ``value`` as "U+202E", or None."""
+    if value.isprintable() and "_x" not in value:  # every one of them is unprintable
+        return None
     found = _FORBIDDEN_CHARACTER.search(value)
     if found:
         return f"U+{ord(found[0]):04X}"

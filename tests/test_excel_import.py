@@ -521,3 +521,27 @@ def test_implausible_dates_are_refused_by_row_and_column(client, province_staff,
     [(row_number, column_name, message)] = errors(response)
     assert (row_number, column_name) == (2, column)
     assert reason in message
+
+
+@pytest.mark.parametrize("cell", ["<c><v>1</v></c>", '<x:c r="{ref}"><x:v>1</x:v></x:c>'])
+def test_cells_written_without_their_position_or_with_a_prefix_are_counted(
+    client, province_staff, team, cell
+):
+    # Such cells take the XML parser's path instead of the fast scan: the same limits hold.
+    client.force_login(province_staff)
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    cells = "".join(cell.format(ref=f"{openpyxl.utils.get_column_letter(n)}1")
+                    for n in range(1, 32))  # fmt: skip
+    sheet = (f'<worksheet xmlns="{main}" xmlns:x="{main}"><sheetData><row r="1">{cells}'
+             "</row></sheetData></worksheet>")  # fmt: skip
+    plain = xlsx([row()])
+    with zipfile.ZipFile(plain) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+    crafted = io.BytesIO()
+    with zipfile.ZipFile(crafted, "w") as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    crafted.seek(0)
+    crafted.name = "hoa-giai-vien.xlsx"
+    assert "có giá trị ở ô AD1" in file_error(upload(client, crafted))
