@@ -50,6 +50,11 @@ from .spreadsheets import (
 )
 from .text import identity_key
 
+# Row messages, lazy: translated only when a row repeats, not for each of 17,000 rows.
+SAME_TEAM = gettext_lazy("the same team appears again (row %(row)d)")
+SAME_PERSON = gettext_lazy("the same person appears twice in this team (row %(row)d)")
+SAME_TRAINER = gettext_lazy("the same trainer appears again (row %(row)d)")
+
 
 @dataclass(frozen=True)
 class Column:
@@ -161,7 +166,7 @@ class RegistryExcel:
         return positions
 
     def _parse_row(self, index, cells, positions, plan):
-        values, ok = {}, True
+        values, ok, lengths = {}, True, self.max_lengths
         for column in self.columns:
             position = positions.get(column.key)
             raw = cells[position] if position is not None and position < len(cells) else None
@@ -179,8 +184,8 @@ class RegistryExcel:
                 plan.errors.append(CellError(index, str(column.header), str(problem)))
                 ok = False
                 continue
-            limit = self.max_lengths.get(column.key)
-            if isinstance(value, str) and limit and len(value) > limit:
+            if value.__class__ is str and len(value) > lengths.get(column.key, len(value)):
+                limit = lengths[column.key]
                 message = _("%(length)d characters, more than the %(limit)d this column holds")
                 plan.errors.append(
                     CellError(
@@ -373,9 +378,7 @@ class TeamExcel(RegistryExcel):
     def _check_row(self, index, values, plan, seen):
         commune = values["commune"]
         key = (commune.pk, identity_key(values["name"]))
-        if self._repeats(
-            plan, seen, key, index, "name", _("the same team appears again (row %(row)d)")
-        ):
+        if self._repeats(plan, seen, key, index, "name", SAME_TEAM):
             return
         if (
             values["established_on"]
@@ -540,7 +543,7 @@ class MediatorExcel(RegistryExcel):
             key,
             index,
             "id" if stored_id is not None else "full_name",
-            _("the same person appears twice in this team (row %(row)d)"),
+            SAME_PERSON,
         ):
             return
         recognised, left = values["recognised_on"], values["left_on"]
@@ -665,9 +668,7 @@ class TrainerExcel(RegistryExcel):
     def _check_row(self, index, values, plan, seen):
         unit = values["unit"]
         key = (unit.pk, identity_key(values["full_name"]))
-        if self._repeats(
-            plan, seen, key, index, "full_name", _("the same trainer appears again (row %(row)d)")
-        ):
+        if self._repeats(plan, seen, key, index, "full_name", SAME_TRAINER):
             return
         if unit.level != values["level"]:
             self._error(plan, index, "unit", _("the unit's level does not match the trainer's"))
