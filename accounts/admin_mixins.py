@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from hoagiai.query import parse_id
+from network.text import refuse_control_characters
 
 from .scoping import scope_for
 
@@ -97,7 +98,15 @@ def _unit_at(obj, path):
     return target
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+class PlainTextAdminMixin:
+    """Every text field of the admin's forms (ModelAdmins and inlines) refuses control and
+    bidi-override characters: they broke every export of the row (issue 13)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return refuse_control_characters(super().formfield_for_dbfield(db_field, request, **kwargs))
+
+
+class HistoryAdmin(PlainTextAdminMixin, SimpleHistoryAdmin):
     """simple-history's admin, except that its history page saves nothing for a user who
     may only view the row (simple-history checks only the view permission there)."""
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.admin_mixins import (
     HistoryAdmin,
     IdListFilter,
+    PlainTextAdminMixin,
     ScopedAdminMixin,
     ScopedForeignKeysMixin,
     scope_related_queryset,
@@ -87,7 +88,7 @@ class ValidityFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ChildUnitInline(admin.TabularInline):
+class ChildUnitInline(PlainTextAdminMixin, admin.TabularInline):
     model = AdminUnit
     fk_name = "parent"
     fields = ["code", "name", "kind", "valid_to"]
@@ -194,14 +195,14 @@ class DissolvedFilter(ActiveFilter):
         return [("yes", _("active")), ("no", _("dissolved"))]
 
 
-class MediatorInline(ScopedForeignKeysMixin, admin.TabularInline):
+class MediatorInline(PlainTextAdminMixin, ScopedForeignKeysMixin, admin.TabularInline):
     model = Mediator
     fields = ["full_name", "sex", "birth_year", "ethnicity", "role", "recognised_on", "left_on"]
     extra = 0
     show_change_link = True
 
 
-class LegalSupportInline(ScopedForeignKeysMixin, admin.TabularInline):
+class LegalSupportInline(PlainTextAdminMixin, ScopedForeignKeysMixin, admin.TabularInline):
     model = LegalSupport
     fields = ["kind", "supporter_name", "start_on", "end_on"]
     extra = 0
@@ -301,19 +302,19 @@ class TrainerAdmin(ExcelAdminMixin, ScopedAdminMixin, HistoryAdmin):
     list_select_related = ["unit"]
 
 
-class TrainerAttendanceInline(ScopedForeignKeysMixin, admin.TabularInline):
+class TrainerAttendanceInline(PlainTextAdminMixin, ScopedForeignKeysMixin, admin.TabularInline):
     model = TrainerAttendance
     autocomplete_fields = ["trainer"]
     extra = 0
 
 
-class MediatorAttendanceInline(ScopedForeignKeysMixin, admin.TabularInline):
+class MediatorAttendanceInline(PlainTextAdminMixin, ScopedForeignKeysMixin, admin.TabularInline):
     model = MediatorAttendance
     autocomplete_fields = ["mediator"]
     extra = 0
 
 
-class OfficialAttendanceInline(ScopedForeignKeysMixin, admin.TabularInline):
+class OfficialAttendanceInline(PlainTextAdminMixin, ScopedForeignKeysMixin, admin.TabularInline):
     model = OfficialAttendance
     fields = ["full_name", "position", "commune"]
     autocomplete_fields = ["commune"]

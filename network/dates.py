@@ -3,6 +3,35 @@
 import calendar
 from datetime import date
 
+from django.utils.translation import gettext_lazy as _
+
+# No date of the registry can precede the state whose communes recognise mediators and
+# form teams (2/9/1945). Earlier dates are typing slips: "1900", or an Excel serial number
+# such as 1 (31/12/1899) in a cell left without date formatting.
+EARLIEST = date(1945, 9, 2)
+TOO_EARLY = _("%(date)s is before 02/09/1945: not a possible date here; check it")
+BEFORE_BIRTH = _("%(date)s is before the year of birth (%(year)d); check both")
+
+
+def too_early(day) -> str | None:
+    """Why ``day`` cannot be a registry date, or None."""
+    if day is not None and day < EARLIEST:
+        return TOO_EARLY % {"date": day.strftime("%d/%m/%Y")}
+    return None
+
+
+def date_errors(days: dict, birth_year=None) -> dict[str, str]:
+    """{field: why} for the dates ({field: date}) that cannot be right (forms, imports)."""
+    errors = {}
+    for name, day in days.items():
+        if day is None:
+            continue
+        if problem := too_early(day):
+            errors[name] = problem
+        elif birth_year and day.year < birth_year:
+            errors[name] = BEFORE_BIRTH % {"date": day.strftime("%d/%m/%Y"), "year": birth_year}
+    return errors
+
 
 def add_months(day: date, months: int) -> date:
     """The same day ``months`` later, clamped to the month's end (31/8 + 6 → 28/2 or 29/2)."""

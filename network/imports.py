@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -21,6 +22,7 @@ from accounts.scoping import scope_for
 from hoagiai import caching
 from units.models import AdminUnit
 
+from .dates import date_errors
 from .history import CHANGED, CREATED, bulk_history
 from .models import (
     ETHNICITIES,
@@ -47,6 +49,12 @@ from .spreadsheets import (
     read_sheet,
     write_workbook,
 )
+from .text import identity_key
+
+# Row messages, lazy: translated only when a row repeats, not for each of 17,000 rows.
+SAME_TEAM = gettext_lazy("the same team appears again (row %(row)d)")
+SAME_PERSON = gettext_lazy("the same person appears twice in this team (row %(row)d)")
+SAME_TRAINER = gettext_lazy("the same trainer appears again (row %(row)d)")
 
 
 @dataclass(frozen=True)
@@ -81,11 +89,26 @@ class RegistryExcel:
     title = ""
     columns: list[Column] = []
     fields: list[str] = []  # model fields an import sets, for bulk_update
+    # Text columns whose model field is not ``model``'s field of the column's key.
+    text_fields: dict[str, tuple] = {}
 
     def __init__(self, user):
         self.user = user
         self.scope = scope_for(user)
         self.today = timezone.localdate()
+
+    @cached_property
+    def max_lengths(self):
+        """{column key: the length its model field holds} (issue 13: PostgreSQL refused a
+        5,000-character name at the confirmation, after a preview that said all was well)."""
+        lengths = {}
+        for column in self.columns:
+            model, name = self.text_fields.get(column.key, (self.model, column.key))
+            try:
+                lengths[column.key] = model._meta.get_field(name).max_length
+            except FieldDoesNotExist:
+                continue
+        return {key: length for key, length in lengths.items() if length}
 
     # --- export ---
 
@@ -125,7 +148,11 @@ class RegistryExcel:
             if values is None:
                 continue
             self._check_row(index, values, plan, seen)
+        self._finish(plan)
         return plan
+
+    def _finish(self, plan):
+        """After every row: what needs the whole file (the mediators' namesakes)."""
 
     def _match_headers(self, header_row, plan):
         found = {header_key(cell): position for position, cell in enumerate(header_row)}
@@ -140,7 +167,7 @@ class RegistryExcel:
         return positions
 
     def _parse_row(self, index, cells, positions, plan):
-        values, ok = {}, True
+        values, ok, lengths = {}, True, self.max_lengths
         for column in self.columns:
             position = positions.get(column.key)
             raw = cells[position] if position is not None and position < len(cells) else None
@@ -153,9 +180,19 @@ class RegistryExcel:
                 values[column.key] = None
                 continue
             try:
-                values[column.key] = column.parse(self, raw)
+                values[column.key] = value = column.parse(self, raw)
             except CellProblem as problem:
                 plan.errors.append(CellError(index, str(column.header), str(problem)))
+                ok = False
+                continue
+            if value.__class__ is str and len(value) > lengths.get(column.key, len(value)):
+                limit = lengths[column.key]
+                message = _("%(length)d characters, more than the %(limit)d this column holds")
+                plan.errors.append(
+                    CellError(
+                        index, str(column.header), message % {"length": len(value), "limit": limit}
+                    )
+                )
                 ok = False
         return values if ok else None
 
@@ -246,19 +283,40 @@ COMMUNE_LEVELS = {AdminUnit.Level.COMMUNE}
 UPPER_LEVELS = {AdminUnit.Level.PROVINCE, AdminUnit.Level.DISTRICT}
 
 
-def teams_by_name(unit_ids):
-    teams = MediationTeam.objects.filter(commune_id__in=unit_ids)
-    return {(team.commune_id, header_key(team.name)): team for team in teams}
+AMBIGUOUS = object()  # several stored rows answer to one name
+
+
+class TeamLookup:
+    """Teams by commune and name: the exact name (marks kept) first, then, for names typed
+    without marks, the name without them when only one team of the commune answers to it."""
+
+    def __init__(self, unit_ids):
+        self.exact, self.folded = {}, {}
+        for team in MediationTeam.objects.filter(commune_id__in=unit_ids):
+            self.exact[(team.commune_id, identity_key(team.name))] = team
+            key = (team.commune_id, header_key(team.name))
+            self.folded[key] = AMBIGUOUS if key in self.folded else team
+
+    def get(self, commune_id, name):
+        """The team, None when no team answers, ``AMBIGUOUS`` when several do."""
+        team = self.exact.get((commune_id, identity_key(name)))
+        return team if team is not None else self.folded.get((commune_id, header_key(name)))
+
+
+def by_identity(objects, group):
+    """{(group id, exact name key): [rows]}: namesakes are kept apart, never merged."""
+    found = {}
+    for obj in objects:
+        found.setdefault((getattr(obj, group), identity_key(obj.full_name)), []).append(obj)
+    return found
 
 
 def mediators_by_name(unit_ids):
-    mediators = Mediator.objects.filter(team__commune_id__in=unit_ids)
-    return {(m.team_id, header_key(m.full_name)): m for m in mediators}
+    return by_identity(Mediator.objects.filter(team__commune_id__in=unit_ids), "team_id")
 
 
 def trainers_by_name(unit_ids):
-    trainers = Trainer.objects.filter(unit_id__in=unit_ids)
-    return {(t.unit_id, header_key(t.full_name)): t for t in trainers}
+    return by_identity(Trainer.objects.filter(unit_id__in=unit_ids), "unit_id")
 
 
 def _commune(excel, raw):
@@ -304,7 +362,7 @@ class TeamExcel(RegistryExcel):
 
     @cached_property
     def existing(self):
-        return teams_by_name(self.scope_unit_ids)
+        return TeamLookup(self.scope_unit_ids).exact
 
     def touched_communes(self, plan):
         return {team.commune_id for team in plan.new + plan.changed}
@@ -320,10 +378,8 @@ class TeamExcel(RegistryExcel):
 
     def _check_row(self, index, values, plan, seen):
         commune = values["commune"]
-        key = (commune.pk, header_key(values["name"]))
-        if self._repeats(
-            plan, seen, key, index, "name", _("the same team appears again (row %(row)d)")
-        ):
+        key = (commune.pk, identity_key(values["name"]))
+        if self._repeats(plan, seen, key, index, "name", SAME_TEAM):
             return
         if (
             values["established_on"]
@@ -355,10 +411,35 @@ ROLES = {
 }
 
 
+def _namesakes(name, unit):
+    return _(
+        "several people of %(unit)s are named “%(name)s”; this list cannot tell them apart: "
+        "change it in the admin"
+    ) % {"name": name, "unit": unit.name}
+
+
+def _row_id(excel, raw):
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    if isinstance(raw, str) and raw.strip().isdigit():
+        raw = int(raw.strip())
+    if not isinstance(raw, int) or isinstance(raw, bool) or raw <= 0:
+        raise CellProblem(
+            _("“%(value)s” is not an id the portal exported; leave it as exported or empty")
+            % {"value": raw}
+        )
+    return raw
+
+
 class MediatorExcel(RegistryExcel):
+    """Mediators. A row is the stored person with its exported id; without one, the person
+    of the team with the exact name (marks kept), told apart from namesakes by the year of
+    birth. Namesakes the file cannot tell apart are refused, by row and column."""
+
     model = Mediator
     title = gettext_lazy("Mediators")
     fields = [
+        "full_name",
         "sex",
         "birth_year",
         "ethnicity",
@@ -380,15 +461,27 @@ class MediatorExcel(RegistryExcel):
         Column("left_on", gettext_lazy("Left on"), _date),
         Column("background", gettext_lazy("Background"), _text),
         Column("material_access_on", gettext_lazy("Has the material set since"), _date),
+        Column("id", gettext_lazy("Portal id (do not edit; empty for a new person)"), _row_id),
     ]
+
+    text_fields = {"team": (MediationTeam, "name")}
+    dates = ["recognised_on", "left_on", "material_access_on"]
+
+    def __init__(self, user):
+        super().__init__(user)
+        self.pending = []  # (row, mediator, stored id) until the whole file is read
 
     @cached_property
     def teams(self):
-        return teams_by_name(self.scope_unit_ids)
+        return TeamLookup(self.scope_unit_ids)
 
     @cached_property
     def existing(self):
         return mediators_by_name(self.scope_unit_ids)
+
+    @cached_property
+    def existing_by_id(self):
+        return {m.pk: m for people in self.existing.values() for m in people}
 
     def touched_communes(self, plan):
         return {mediator.team.commune_id for mediator in plan.new + plan.changed}
@@ -406,11 +499,21 @@ class MediatorExcel(RegistryExcel):
             _formatted(mediator.left_on),
             mediator.background,
             _formatted(mediator.material_access_on),
+            mediator.pk,
         ]
 
     def _check_row(self, index, values, plan, seen):
         commune = values["commune"]
-        team = self.teams.get((commune.pk, header_key(values["team"])))
+        team = self.teams.get(commune.pk, values["team"])
+        if team is AMBIGUOUS:
+            self._error(
+                plan,
+                index,
+                "team",
+                _("several teams of %(commune)s answer to “%(team)s”; write its exact name")
+                % {"team": values["team"], "commune": commune.name},
+            )
+            return
         if team is None:
             self._error(
                 plan,
@@ -420,14 +523,28 @@ class MediatorExcel(RegistryExcel):
                 % {"team": values["team"], "commune": commune.name},
             )
             return
-        key = (team.pk, header_key(values["full_name"]))
+        stored_id = values["id"]
+        if stored_id is not None:
+            stored = self.existing_by_id.get(stored_id)
+            if stored is None or stored.team_id != team.pk:
+                self._error(
+                    plan,
+                    index,
+                    "id",
+                    _("no mediator of this team has the id %(id)d; leave it as exported or empty")
+                    % {"id": stored_id},
+                )
+                return
+            key = ("id", stored_id)
+        else:
+            key = (team.pk, identity_key(values["full_name"]), values["birth_year"])
         if self._repeats(
             plan,
             seen,
             key,
             index,
-            "full_name",
-            _("the same person appears twice in this team (row %(row)d)"),
+            "id" if stored_id is not None else "full_name",
+            SAME_PERSON,
         ):
             return
         recognised, left = values["recognised_on"], values["left_on"]
@@ -441,6 +558,10 @@ class MediatorExcel(RegistryExcel):
         if birth_year and not self.today.year - 100 <= birth_year <= self.today.year - 18:
             self._error(plan, index, "birth_year", _("a mediator is an adult; check the year"))
             return
+        dates = {name: values[name] for name in self.dates}
+        for name, message in date_errors(dates, birth_year).items():
+            self._error(plan, index, name, str(message))
+            return
         mediator = Mediator(
             team=team,
             full_name=values["full_name"],
@@ -453,7 +574,53 @@ class MediatorExcel(RegistryExcel):
             background=values["background"] or "",
             material_access_on=values["material_access_on"],
         )
-        self._place(plan, mediator, self.existing.get(key))
+        self.pending.append((index, mediator, stored_id))
+
+    def _finish(self, plan):
+        """Match each row to a stored person: by id, then by exact name and year of birth."""
+        claimed = {stored_id for _, _, stored_id in self.pending if stored_id is not None}
+        groups = {}
+        for index, mediator, stored_id in self.pending:
+            if stored_id is not None:
+                self._place(plan, mediator, self.existing_by_id[stored_id])
+            else:
+                key = (mediator.team_id, identity_key(mediator.full_name))
+                groups.setdefault(key, []).append((index, mediator))
+        for key, rows in groups.items():
+            people = [m for m in self.existing.get(key, []) if m.pk not in claimed]
+            unmatched = []
+            for index, mediator in rows:
+                born = [
+                    m for m in people if mediator.birth_year and m.birth_year == mediator.birth_year
+                ]
+                if len(born) == 1:
+                    people.remove(born[0])
+                    self._place(plan, mediator, born[0])
+                elif born:
+                    self._error(plan, index, "full_name", self._namesakes(mediator, born=True))
+                else:
+                    unmatched.append((index, mediator))
+            if not people:
+                for _index, mediator in unmatched:
+                    self._place(plan, mediator, None)
+            elif len(unmatched) == 1 and len(people) == 1:
+                self._place(plan, unmatched[0][1], people[0])  # its year of birth corrected
+            else:
+                for index, mediator in unmatched:
+                    self._error(plan, index, "birth_year", self._namesakes(mediator))
+        plan.errors.sort(key=lambda error: error.row)
+        self.pending = []
+
+    def _namesakes(self, mediator, born=False):
+        if born:
+            return _(
+                "several mediators of this team are named “%(name)s” and were born in "
+                "%(year)d; keep the portal id column of the export to tell them apart"
+            ) % {"name": mediator.full_name, "year": mediator.birth_year}
+        return _(
+            "several mediators of this team are named “%(name)s”; write the year of birth "
+            "(or keep the portal id column of the export) to tell them apart"
+        ) % {"name": mediator.full_name}
 
 
 LEVELS = {
@@ -501,10 +668,8 @@ class TrainerExcel(RegistryExcel):
 
     def _check_row(self, index, values, plan, seen):
         unit = values["unit"]
-        key = (unit.pk, header_key(values["full_name"]))
-        if self._repeats(
-            plan, seen, key, index, "full_name", _("the same trainer appears again (row %(row)d)")
-        ):
+        key = (unit.pk, identity_key(values["full_name"]))
+        if self._repeats(plan, seen, key, index, "full_name", SAME_TRAINER):
             return
         if unit.level != values["level"]:
             self._error(plan, index, "unit", _("the unit's level does not match the trainer's"))
@@ -521,7 +686,11 @@ class TrainerExcel(RegistryExcel):
             active_to=values["active_to"],
             materials_received_on=values["materials_received_on"],
         )
-        self._place(plan, trainer, self.existing.get(key))
+        stored = self.existing.get(key, [])
+        if len(stored) > 1:
+            self._error(plan, index, "full_name", _namesakes(values["full_name"], unit))
+            return
+        self._place(plan, trainer, stored[0] if stored else None)
 
 
 TRAINING_LEVELS = {
@@ -555,6 +724,11 @@ class TrainingExcel(RegistryExcel):
 
     model = Training
     title = gettext_lazy("Trainings")
+    text_fields = {
+        "person": (OfficialAttendance, "full_name"),
+        "person_team": (MediationTeam, "name"),
+        "person_position": (OfficialAttendance, "position"),
+    }
     fields = ["level", "audience", "programme", "place"]
     columns = [
         Column("title", gettext_lazy("Training title"), _text, required=True),
@@ -601,12 +775,12 @@ class TrainingExcel(RegistryExcel):
         for a in MediatorAttendance.objects.filter(training_id__in=training_ids):
             keys.add(("mediator", a.training_id, a.mediator_id))
         for a in OfficialAttendance.objects.filter(training_id__in=training_ids):
-            keys.add(("official", a.training_id, (a.commune_id, header_key(a.full_name))))
+            keys.add(("official", a.training_id, (a.commune_id, identity_key(a.full_name))))
         return keys
 
     @cached_property
     def teams(self):
-        return teams_by_name(self.scope_unit_ids)
+        return TeamLookup(self.scope_unit_ids)
 
     @cached_property
     def mediators(self):
@@ -705,17 +879,24 @@ class TrainingExcel(RegistryExcel):
         if unit is None:
             self._error(plan, index, "person_unit", _("empty cell"))
             return
-        name = header_key(values["person"])
+        name = identity_key(values["person"])
         audience = training.audience
         if audience == Training.Audience.TRAINERS:
-            person = self.trainers.get((unit.pk, name))
-            kind, person_key = "trainer", person.pk if person else None
+            people = self.trainers.get((unit.pk, name), [])
             missing = _("no trainer of this name in %(unit)s")
+            kind = "trainer"
         elif audience == Training.Audience.MEDIATORS:
-            team = self.teams.get((unit.pk, header_key(values["person_team"] or "")))
-            person = self.mediators.get((team.pk, name)) if team else None
-            kind, person_key = "mediator", person.pk if person else None
+            team = self.teams.get(unit.pk, values["person_team"] or "")
+            found = team is not None and team is not AMBIGUOUS
+            people = self.mediators.get((team.pk, name), []) if found else []
             missing = _("no mediator of this name in this team of %(unit)s")
+            kind = "mediator"
+        if audience != Training.Audience.OFFICIALS:
+            if len(people) > 1:
+                self._error(plan, index, "person", _namesakes(values["person"], unit))
+                return
+            person = people[0] if people else None
+            person_key = person.pk if person else None
         else:
             if unit.level != AdminUnit.Level.COMMUNE:
                 self._error(

@@ -6,7 +6,7 @@ from simple_history.models import HistoricalRecords
 
 from units.models import AdminUnit
 
-from .dates import add_months
+from .dates import add_months, date_errors
 
 MAJORITY_ETHNICITY = "Kinh"
 # The 54 ethnic groups of Viet Nam, as the General Statistics Office names them.
@@ -18,6 +18,10 @@ ETHNICITIES = [
     "Phù Lá", "La Hủ", "La Ha", "Pà Thẻn", "Lự", "Ngái", "Chứt", "Lô Lô", "Mảng", "Cơ Lao",
     "Bố Y", "Cống", "Si La", "Pu Péo", "Rơ Măm", "Brâu", "Ơ Đu",
 ]  # fmt: skip
+
+
+def _dates(obj, *names):
+    return {name: getattr(obj, name) for name in names}
 
 
 def active_on(day, start="recognised_on", end="left_on", prefix=""):
@@ -127,6 +131,8 @@ class MediationTeam(models.Model):
     def clean(self):
         if self.commune_id and self.commune.level != AdminUnit.Level.COMMUNE:
             raise ValidationError({"commune": _("A mediation team belongs to a commune.")})
+        if errors := date_errors(_dates(self, "established_on", "dissolved_on")):
+            raise ValidationError(errors)
         if self.established_on and self.dissolved_on and self.dissolved_on < self.established_on:
             raise ValidationError(
                 {"dissolved_on": _("A team cannot be dissolved before it was established.")}
@@ -229,6 +235,9 @@ class Mediator(models.Model):
         return self.full_name
 
     def clean(self):
+        dates = _dates(self, "recognised_on", "left_on", "material_access_on")
+        if errors := date_errors(dates, self.birth_year):
+            raise ValidationError(errors)
         if self.left_on and self.recognised_on and self.left_on < self.recognised_on:
             raise ValidationError(
                 {"left_on": _("A mediator cannot leave before being recognised.")}
@@ -292,7 +301,7 @@ class Trainer(models.Model):
         return self.full_name
 
     def clean(self):
-        errors = {}
+        errors = date_errors(_dates(self, "active_from", "active_to", "materials_received_on"))
         if self.unit_id and self.level and self.unit.level != self.level:
             errors["unit"] = _("A %(level)s trainer belongs to a unit of that level.") % {
                 "level": self.get_level_display()
@@ -386,6 +395,10 @@ class Training(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.held_on:%d/%m/%Y})"
+
+    def clean(self):
+        if errors := date_errors(_dates(self, "held_on")):
+            raise ValidationError(errors)
 
 
 class TrainerAttendance(models.Model):

@@ -5,7 +5,12 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin_mixins import HistoryAdmin, IdListFilter, ScopedAdminMixin
+from accounts.admin_mixins import (
+    HistoryAdmin,
+    IdListFilter,
+    PlainTextAdminMixin,
+    ScopedAdminMixin,
+)
 
 from .models import (
     Activity,
@@ -20,7 +25,7 @@ from .models import (
 )
 
 
-class TaskGroupInline(admin.TabularInline):
+class TaskGroupInline(PlainTextAdminMixin, admin.TabularInline):
     model = TaskGroup
     fields = ["number", "title"]
     extra = 0
@@ -34,7 +39,7 @@ class PlanAdmin(HistoryAdmin):
     inlines = [TaskGroupInline]
 
 
-class TaskInline(admin.TabularInline):
+class TaskInline(PlainTextAdminMixin, admin.TabularInline):
     model = Task
     fields = ["number", "text", "timeline_kind", "start_year", "end_year"]
     readonly_fields = fields
@@ -102,7 +107,7 @@ class LeadAgencyFilter(AgencyFilter):
         return queryset
 
 
-class TaskAgencyInline(admin.TabularInline):
+class TaskAgencyInline(PlainTextAdminMixin, admin.TabularInline):
     model = TaskAgency
     fields = ["role", "agency", "role_label", "position"]
     autocomplete_fields = ["agency"]
@@ -111,7 +116,7 @@ class TaskAgencyInline(admin.TabularInline):
     verbose_name_plural = _("lead and partner agencies")
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(PlainTextAdminMixin, admin.TabularInline):
     model = Milestone
     fields = ["year", "label"]
     extra = 0
@@ -188,7 +193,7 @@ class ReportedOnPagesMixin(ScopedAdminMixin):
         return False
 
 
-class EvidenceInline(admin.TabularInline):
+class EvidenceInline(PlainTextAdminMixin, admin.TabularInline):
     model = Evidence
     fields = ["name", "kind", "size", "uploaded_by", "uploaded_at"]
     readonly_fields = fields

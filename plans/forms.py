@@ -2,6 +2,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from network.text import PlainTextFormMixin
+
 from . import evidence
 from .models import Activity, Responsibility
 
@@ -29,7 +31,7 @@ class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("status"), choices=Responsibility.Status.choices)
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(PlainTextFormMixin, forms.ModelForm):
     files = MultipleFileField(
         label=_("Evidence files"),
         required=False,

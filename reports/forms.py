@@ -5,6 +5,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from network.text import PlainTextFormMixin
+
 from .models import LINE_FIELDS, CommuneYear, YearlyReport
 from .rules import line_errors
 from .services import HEADER_FIELDS
@@ -68,7 +70,7 @@ class LineForm(forms.Form):
         return values
 
 
-class ReportForm(forms.ModelForm):
+class ReportForm(PlainTextFormMixin, forms.ModelForm):
     """The district figures and text sections, plus a text per task group it leads."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -122,7 +124,7 @@ class ReportForm(forms.ModelForm):
         return [self[name] for name in self.group_fields]
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(PlainTextFormMixin, forms.Form):
     ACTIONS = ["submit", "return", "approve", "reopen"]
     action = forms.ChoiceField(choices=[(action, action) for action in ACTIONS])
     comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))

@@ -2,6 +2,7 @@
 
 import io
 import unicodedata
+import zipfile
 from datetime import date, datetime
 
 import msoffcrypto
@@ -22,9 +23,10 @@ HEADERS = [
     "Xã (mã hoặc tên)", "Tổ hòa giải (thôn, tổ dân phố)", "Họ và tên", "Giới tính (Nam/Nữ)",
     "Năm sinh", "Dân tộc", "Vai trò (Tổ trưởng/Hòa giải viên)", "Ngày công nhận",
     "Ngày thôi làm hòa giải viên", "Thành phần xuất thân", "Được tiếp cận Bộ tài liệu từ ngày",
+    "Mã trên cổng (không sửa; để trống khi thêm người mới)",
 ]  # fmt: skip
 GOOD = ["07201", "Tổ dân phố số 1", "Nguyễn Thị Mai", "Nữ", 1975, "Kinh", "Tổ trưởng",
-        date(2024, 3, 5), None, "Trưởng thôn", None]  # fmt: skip
+        date(2024, 3, 5), None, "Trưởng thôn", None, None]  # fmt: skip
 
 
 def xlsx(rows, headers=HEADERS):
@@ -309,3 +311,237 @@ def test_the_history_records_what_an_import_changed(client, province_staff, team
         1976,
         province_staff,
     )
+
+
+# --- Files built to exhaust the server (issue 13, item 1) ---
+
+
+def with_cell(file, reference, value=1):
+    book = openpyxl.load_workbook(file)
+    book.active[reference] = value
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    buffer.name = "hoa-giai-vien.xlsx"
+    return buffer
+
+
+@pytest.mark.parametrize("reference", ["XFD1048576", "Z1048576", "A100000", "AD2", "K60000"])
+def test_a_value_outside_a_list_is_refused_before_the_sheet_is_read(
+    client, province_staff, team, reference
+):
+    # Before the fix XFD1048576 aborted the process (512 GB asked for) and Z1048576 took
+    # 7.6 s and 1.2 GB: the extent is now read from the file before calamine builds a grid.
+    client.force_login(province_staff)
+    response = upload(client, with_cell(xlsx([row()]), reference))
+    message = file_error(response)
+    assert f"có giá trị ở ô {reference}" in message
+    assert "99.999 dòng, 29 cột và 600.000 ô tất cả" in message
+    assert Mediator.objects.count() == 0
+
+
+def test_the_largest_list_allowed_is_read(client, province_staff, team):
+    client.force_login(province_staff)
+    response = upload(client, with_cell(xlsx([row()]), "AC99999", None))  # empty: no value
+    assert response.context["plan"].ok, errors(response)
+    response = upload(client, with_cell(xlsx([row()]), "K50000", "ghi chú"))
+    assert not file_error(response)  # read: the row's own problems are listed
+    assert {e[0] for e in errors(response)} == {50000}
+
+
+def test_an_old_xls_file_with_a_far_cell_is_refused(client, province_staff, team):
+    client.force_login(province_staff)
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("HGV")
+    for c, header in enumerate(HEADERS):
+        sheet.write(0, c, header)
+    sheet.write(65535, 255, 1)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    buffer.name = "cu.xls"
+    assert "“HGV” có giá trị ở ô IV65536" in file_error(upload(client, buffer))
+
+
+def test_a_file_that_unpacks_to_too_much_data_is_refused(client, province_staff, team,
+                                                         monkeypatch):  # fmt: skip
+    from network import spreadsheets
+
+    monkeypatch.setattr(spreadsheets, "MAX_UNPACKED_BYTES", 2**20)
+    client.force_login(province_staff)
+    bulky = xlsx([row(**{col(9): f"{n:06d}" * 40}) for n in range(1, 6_000)])
+    assert "nhiều dữ liệu hơn" in file_error(upload(client, bulky))
+
+
+def test_a_binary_xlsb_or_other_zip_is_refused(client, province_staff, team):
+    client.force_login(province_staff)
+    other = io.BytesIO()
+    with zipfile.ZipFile(other, "w") as archive:
+        archive.writestr("xl/workbook.bin", b"\x00" * 10)
+    other.seek(0)
+    other.name = "danh-sach.xlsb"
+    assert "Chỉ nhận sổ tính Excel (.xlsx hoặc .xls)" in file_error(upload(client, other))
+
+
+# --- Namesakes: tone marks are part of a name (issue 13, item 2) ---
+
+
+def plan_of(response):
+    plan = response.context["plan"]
+    return len(plan.new), len(plan.changed), plan.unchanged
+
+
+def test_names_differing_by_a_tone_mark_are_two_people(client, province_staff, team):
+    client.force_login(province_staff)
+    response = upload(client, xlsx([row(**{col(2): "Lê Thị Thanh Hà"}),
+                                    row(**{col(2): "Lê Thị Thanh Hạ"})]))  # fmt: skip
+    assert response.context["plan"].ok, errors(response)
+    assert plan_of(response) == (2, 0, 0)
+
+
+def test_a_new_namesake_does_not_overwrite_the_stored_person(client, province_staff, team):
+    ha = factories.mediator(team, "Hoàng Thị Hà", sex="F", birth_year=1970)
+    client.force_login(province_staff)
+    response = upload(client, xlsx([row(**{col(2): "Hoàng Thị Hạ", col(4): 1985})]))
+    assert plan_of(response) == (1, 0, 0)
+    confirm(client, response)
+    ha.refresh_from_db()
+    assert ha.birth_year == 1970
+    assert Mediator.objects.get(full_name="Hoàng Thị Hạ").birth_year == 1985
+
+
+def test_namesakes_are_told_apart_by_the_year_of_birth(client, province_staff, team):
+    factories.mediator(team, "Nguyễn Văn An", birth_year=1970)
+    younger = factories.mediator(team, "Nguyễn Văn An", birth_year=1980)
+    client.force_login(province_staff)
+    an = {col(2): "Nguyễn Văn An", col(3): "Nam", col(4): 1980, col(6): "Hòa giải viên",
+          col(7): date(2023, 1, 1), col(9): "Công an viên"}  # fmt: skip
+    response = upload(client, xlsx([row(**an)]))
+    assert [m.pk for m in response.context["plan"].changed] == [younger.pk]
+
+    response = upload(client, xlsx([row(**{**an, col(4): None})]))
+    [(row_number, column, message)] = errors(response)
+    assert (row_number, column) == (2, col(4))
+    assert "nhiều hòa giải viên của tổ cùng tên “Nguyễn Văn An”" in message
+
+
+def test_namesakes_born_the_same_year_need_the_exported_id(client, province_staff, team):
+    factories.mediator(team, "Nguyễn Văn An", birth_year=1970)
+    factories.mediator(team, "Nguyễn Văn An", birth_year=1970)
+    client.force_login(province_staff)
+    response = upload(client, xlsx([row(**{col(2): "Nguyễn Văn An", col(4): 1970})]))
+    [(row_number, column, message)] = errors(response)
+    assert (row_number, column) == (2, col(2))
+    assert "sinh năm 1970" in message and "mã trên cổng" in message
+    assert Mediator.objects.count() == 2
+
+
+def test_an_id_that_is_not_this_teams_mediator_is_refused(client, province_staff, team):
+    other = factories.mediator(factories.team("Thôn Khác", "07201"), "Trần Văn Bình")
+    client.force_login(province_staff)
+    response = upload(client, xlsx([row(**{col(11): other.pk})]))
+    [(row_number, column, message)] = errors(response)
+    assert (row_number, column) == (2, col(11))
+    assert f"mã {other.pk}" in message
+
+
+def test_an_export_with_namesakes_imports_back_with_no_change(client, province_staff):
+    from network import demo
+
+    demo.seed_demo(demo.PROVINCE, 7, teams_per_commune=(1, 2))
+    demo_team = MediationTeam.objects.filter(is_demo=True).order_by("pk").first()
+    for name, year in [("Nguyễn Văn An", 1970), ("Nguyễn Văn An", 1970),
+                       ("Nguyễn Văn An", 1981), ("Lê Thị Thanh Hà", 1975),
+                       ("Lê Thị Thanh Hạ", 1975), ("Lê Thị Thanh Hạ", None)]:  # fmt: skip
+        factories.mediator(demo_team, name, birth_year=year)
+    client.force_login(province_staff)
+    exported = client.get(reverse("admin:network_mediator_excel_export"))
+    file = io.BytesIO(exported.content)
+    file.name = "xuat.xlsx"
+    response = upload(client, file)
+    assert response.context["plan"].ok, errors(response)[:3]
+    assert plan_of(response) == (0, 0, Mediator.objects.count())
+
+
+# --- Control characters, lengths, implausible dates (issue 13, items 3, 4 and 9) ---
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Nguyễn Thị_x0007_Mai", "Nguyễn Thị_x0000_Mai", "Nguyễn \u202eThị Mai", "\u2066Nguyễn Mai",
+     "Nguyễn Thị Mai\u2069", "Nguyễn\x85 Mai", "Nguyễn\x7f Mai"],
+)  # fmt: skip
+def test_control_and_bidi_characters_are_refused_by_row_and_column(client, province_staff, team,
+                                                                   name):  # fmt: skip
+    client.force_login(province_staff)
+    response = upload(client, xlsx([row(**{col(2): name})]))
+    [(row_number, column, message)] = errors(response)
+    assert (row_number, column) == (2, col(2))
+    assert "ký tự điều khiển hoặc ký tự đổi chiều văn bản" in message
+    assert Mediator.objects.count() == 0
+
+
+def test_an_export_leaves_out_control_characters_stored_before(client, province_staff, team):
+    factories.mediator(team, "Nguyễn\x07 Văn\u202e An\x1b")  # PostgreSQL stores no NUL
+    client.force_login(province_staff)
+    exported = client.get(reverse("admin:network_mediator_excel_export"))
+    assert exported.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(exported.content)).active
+    names = [cell.value for cell in sheet["C"]]
+    assert "Nguyễn Văn An" in names
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "reason"),
+    [(2, "Mai" * 1700, "5100 ký tự, nhiều hơn 120 ký tự"),
+     (9, "x" * 201, "201 ký tự, nhiều hơn 200 ký tự"),
+     (1, "Tổ " * 70, "ký tự, nhiều hơn 200 ký tự")],
+)  # fmt: skip
+def test_text_longer_than_its_field_is_refused_in_the_preview(client, province_staff, team,
+                                                              column, value, reason):  # fmt: skip
+    client.force_login(province_staff)
+    response = upload(client, xlsx([row(**{col(column): value})]))
+    [(row_number, column_name, message)] = errors(response)
+    assert (row_number, column_name) == (2, col(column))
+    assert reason in message
+
+
+@pytest.mark.parametrize(
+    ("changes", "column", "reason"),
+    [({col(7): date(1900, 1, 1)}, col(7), "01/01/1900 trước ngày 02/09/1945"),
+     ({col(7): 1}, col(7), "31/12/1899 trước ngày 02/09/1945"),
+     ({col(7): "05/03/1930"}, col(7), "trước ngày 02/09/1945"),
+     ({col(4): 1975, col(7): date(1970, 6, 1)}, col(7), "trước năm sinh (1975)"),
+     ({col(10): date(1960, 6, 1)}, col(10), "trước năm sinh (1975)")],
+)  # fmt: skip
+def test_implausible_dates_are_refused_by_row_and_column(client, province_staff, team, changes,
+                                                         column, reason):  # fmt: skip
+    client.force_login(province_staff)
+    response = upload(client, xlsx([row(**changes)]))
+    [(row_number, column_name, message)] = errors(response)
+    assert (row_number, column_name) == (2, column)
+    assert reason in message
+
+
+@pytest.mark.parametrize("cell", ["<c><v>1</v></c>", '<x:c r="{ref}"><x:v>1</x:v></x:c>'])
+def test_cells_written_without_their_position_or_with_a_prefix_are_counted(
+    client, province_staff, team, cell
+):
+    # Such cells take the XML parser's path instead of the fast scan: the same limits hold.
+    client.force_login(province_staff)
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    cells = "".join(cell.format(ref=f"{openpyxl.utils.get_column_letter(n)}1")
+                    for n in range(1, 32))  # fmt: skip
+    sheet = (f'<worksheet xmlns="{main}" xmlns:x="{main}"><sheetData><row r="1">{cells}'
+             "</row></sheetData></worksheet>")  # fmt: skip
+    plain = xlsx([row()])
+    with zipfile.ZipFile(plain) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+    crafted = io.BytesIO()
+    with zipfile.ZipFile(crafted, "w") as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    crafted.seek(0)
+    crafted.name = "hoa-giai-vien.xlsx"
+    assert "có giá trị ở ô AD1" in file_error(upload(client, crafted))

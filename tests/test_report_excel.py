@@ -366,3 +366,12 @@ def test_the_consolidated_workbook_sums_each_district(report, django_assert_max_
     assert sheet.max_row == 1 + report.lines().count()
     line = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == COMMUNE)
     assert list(line[3 : 3 + len(LINE_FIELDS)]) == list(FIGURES.values())
+
+
+def test_a_template_with_a_value_far_outside_the_grid_is_refused(report):
+    # Before issue 13 a value at XFD1048576 aborted the server process.
+    book = workbook(report)
+    grid(book)["XFD1048576"] = 1
+    with pytest.raises(FileProblem) as raised:
+        excel.read_upload(report, uploaded(book))
+    assert "“Báo cáo” có giá trị ở ô XFD1048576" in str(raised.value)
