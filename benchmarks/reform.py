@@ -30,7 +30,8 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
-from django.db.models import OuterRef, Subquery  # noqa: E402
+from django.db.models import CharField, OuterRef, Subquery, Value  # noqa: E402
+from django.db.models.functions import Cast, Concat  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
 from network.demo import seed_demo  # noqa: E402
@@ -94,12 +95,14 @@ def reorganise_synthetic_provinces():
 
 
 def floor_seconds():
-    """Every team to its successor commune in one statement, then rolled back."""
+    """Every team to its successor commune in one statement, then rolled back (each name
+    made unique by its id, as merged communes share village names)."""
     successor = Succession.objects.filter(predecessor=OuterRef("commune")).values("successor")[:1]
     moving = MediationTeam.objects.filter(commune__valid_to__isnull=False)
+    unique_name = Concat("name", Value(" "), Cast("pk", CharField()))
     with transaction.atomic():
         started = time.perf_counter()
-        moved = moving.update(commune=Subquery(successor))
+        moved = moving.update(commune=Subquery(successor), name=unique_name)
         seconds = time.perf_counter() - started
         transaction.set_rollback(True)
     return seconds, moved

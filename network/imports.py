@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.scoping import scope_for
 from hoagiai import caching
-from units.models import AdminUnit
+from units.models import AdminUnit, Succession
 
 from .dates import date_errors
 from .history import CHANGED, CREATED, bulk_history
@@ -71,6 +71,9 @@ class ImportPlan:
     changed: list = field(default_factory=list)
     unchanged: int = 0
     errors: list[CellError] = field(default_factory=list)
+    # What the import did that the file did not say: a former commune's code read as the
+    # commune that took it. Shown in the preview; they do not stop the import.
+    warnings: list[CellError] = field(default_factory=list)
     file_error: str = ""
 
     @property
@@ -131,7 +134,7 @@ class RegistryExcel:
     # --- import ---
 
     def plan(self, uploaded) -> ImportPlan:
-        plan = ImportPlan()
+        plan = self._plan = ImportPlan()
         try:
             rows = read_sheet(uploaded)
         except FileProblem as problem:
@@ -179,6 +182,7 @@ class RegistryExcel:
                     ok = False
                 values[column.key] = None
                 continue
+            self._cell = (index, column.header)
             try:
                 values[column.key] = value = column.parse(self, raw)
             except CellProblem as problem:
@@ -247,29 +251,43 @@ class RegistryExcel:
 
     @cached_property
     def units(self):
-        """Every unit by code and by name; names shared by several units map to None."""
-        by_code, by_name = {}, {}
-        for unit in AdminUnit.objects.only("id", "code", "name", "level", "parent_id"):
-            by_code[unit.code] = unit
+        """The units of today and those that ended, each by code and by name (names shared
+        by several units map to None), and each ended unit's successor: GSO codes are
+        reused (07210 was Phường Hoàng Văn Thụ and is Phường Bắc Giang since 1/7/2025)."""
+        current, ended = ({}, {}), ({}, {})
+        units = AdminUnit.objects.only(
+            "id", "code", "name", "level", "parent_id", "valid_from", "valid_to"
+        ).order_by("valid_to")
+        for unit in units:
+            by_code, by_name = current if unit.is_valid_on(self.today) else ended
+            by_code[unit.code] = unit  # of two ended units with one code, the later
             key = header_key(unit.name)
             by_name[key] = None if key in by_name else unit
-        return by_code, by_name
+        successors = dict(Succession.objects.values_list("predecessor_id", "successor_id"))
+        return current, ended, successors
 
     @cached_property
     def scope_unit_ids(self):
         return set(self.scope.units().values_list("pk", flat=True))
 
-    def parse_unit(self, raw, levels, what):
-        by_code, by_name = self.units
+    def warn(self, message):
+        """A warning on the cell being read (see ``ImportPlan.warnings``)."""
+        row, header = self._cell
+        self._plan.warnings.append(CellError(row, str(header), message))
+
+    def parse_unit(self, raw, levels, what, history=False):
+        """The unit a cell names by code or name, as of today. A unit that has ended reads
+        as the unit that took it, with a warning; with ``history`` (trainers, trainings:
+        records of their dates) it is kept, and the row's date is checked against it."""
+        current, ended, successors = self.units
         text = parse_code_or_text(raw)
-        unit = by_code.get(text) or by_code.get(text.zfill(5)) if text.isdigit() else None
-        if unit is None and not text.isdigit():
-            key = header_key(text)
-            if key in by_name and by_name[key] is None:
-                raise CellProblem(
-                    _("several units are named “%(name)s”; write the GSO code") % {"name": text}
-                )
-            unit = by_name.get(key)
+        unit = self._lookup(current, text)
+        if unit is None:
+            former = self._lookup(ended, text)
+            if former is not None and not history:
+                unit = self._successor(former, successors, current)
+            else:
+                unit = former
         if unit is None or unit.level not in levels:
             raise CellProblem(_("unknown %(what)s “%(value)s”") % {"what": what, "value": text})
         if unit.pk not in self.scope_unit_ids:
@@ -277,6 +295,60 @@ class RegistryExcel:
                 _("%(unit)s is outside the area you are responsible for") % {"unit": unit.name}
             )
         return unit
+
+    @staticmethod
+    def _lookup(units, text):
+        by_code, by_name = units
+        if text.isdigit():
+            return by_code.get(text) or by_code.get(text.zfill(5))
+        key = header_key(text)
+        if key in by_name and by_name[key] is None:
+            raise CellProblem(
+                _("several units are named “%(name)s”; write the GSO code") % {"name": text}
+            )
+        return by_name.get(key)
+
+    def _successor(self, former, successors, current):
+        by_id = {unit.pk: unit for unit in current[0].values()}
+        unit = by_id.get(successors.get(former.pk))
+        if unit is None:
+            raise CellProblem(
+                _("%(unit)s (%(code)s) ended on %(day)s and no unit took it over")
+                % {"unit": former.name, "code": former.code, "day": f"{former.valid_to:%d/%m/%Y}"}
+            )
+        self.warn(
+            _(
+                "%(old)s (%(old_code)s) became part of %(new)s (%(new_code)s) on %(day)s: "
+                "the row is recorded for %(new)s"
+            )
+            % {
+                "old": former.name,
+                "old_code": former.code,
+                "new": unit.name,
+                "new_code": unit.code,
+                "day": f"{unit.valid_from:%d/%m/%Y}",
+            }
+        )
+        return unit
+
+    def _existed(self, plan, index, key, unit, day):
+        """False (and the row reported) when ``unit`` did not exist on ``day``."""
+        if day is None or unit.is_valid_on(day):
+            return True
+        message = _("%(unit)s (%(code)s) did not exist on %(day)s (it existed %(period)s)")
+        self._error(
+            plan,
+            index,
+            key,
+            message
+            % {
+                "unit": unit.name,
+                "code": unit.code,
+                "day": f"{day:%d/%m/%Y}",
+                "period": unit.period,
+            },
+        )
+        return False
 
 
 COMMUNE_LEVELS = {AdminUnit.Level.COMMUNE}
@@ -632,7 +704,7 @@ LEVELS = {
 
 
 def _province_or_district(excel, raw):
-    return excel.parse_unit(raw, UPPER_LEVELS, gettext_lazy("province or district"))
+    return excel.parse_unit(raw, UPPER_LEVELS, gettext_lazy("province or district"), history=True)
 
 
 class TrainerExcel(RegistryExcel):
@@ -673,6 +745,8 @@ class TrainerExcel(RegistryExcel):
             return
         if unit.level != values["level"]:
             self._error(plan, index, "unit", _("the unit's level does not match the trainer's"))
+            return
+        if not self._existed(plan, index, "unit", unit, values["active_from"]):
             return
         if values["active_to"] and values["active_to"] < values["active_from"]:
             self._error(plan, index, "active_to", _("ends before it starts"))
@@ -716,7 +790,7 @@ LEVEL_LABELS = {
 
 
 def _any_unit(excel, raw):
-    return excel.parse_unit(raw, set(AdminUnit.Level), gettext_lazy("unit"))
+    return excel.parse_unit(raw, set(AdminUnit.Level), gettext_lazy("unit"), history=True)
 
 
 class TrainingExcel(RegistryExcel):
@@ -852,6 +926,8 @@ class TrainingExcel(RegistryExcel):
     def _training(self, index, values, plan, key):
         if values["held_on"] > self.today:
             self._error(plan, index, "held_on", _("held on a future date"))
+            return None
+        if not self._existed(plan, index, "organiser", values["organiser"], values["held_on"]):
             return None
         training = Training(
             title=values["title"],

@@ -275,3 +275,78 @@ def test_the_districts_2024_reports_stay_on_the_status_board(client, province_st
     response = client.get(reverse("reports:consolidated", args=[2024]))
     workbook = openpyxl.load_workbook(BytesIO(response.content))
     assert len(workbook.sheetnames) == 11  # the summary, then one sheet per district
+
+
+# --- Excel lists across the cut ---
+
+TEAM_HEADERS = ["Xã (mã hoặc tên)", "Tổ hòa giải (thôn, tổ dân phố)",
+                "Vùng đồng bào dân tộc thiểu số (Có/Không)", "Ngày thành lập", "Ngày giải thể"]  # fmt: skip
+TRAINER_HEADERS = ["Họ và tên", "Cấp (Tỉnh/Huyện)", "Đơn vị (mã hoặc tên)", "Cơ quan công tác",
+                   "Hoạt động từ ngày"]  # fmt: skip
+
+
+def workbook(headers, rows):
+    book = openpyxl.Workbook()
+    book.active.append(headers)
+    for row in rows:
+        book.active.append(row)
+    buffer = BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    buffer.name = "danh-sach.xlsx"
+    return buffer
+
+
+def preview(client, model, headers, rows):
+    url = reverse(f"admin:network_{model}_excel_import")
+    return client.post(url, {"file": workbook(headers, rows)}), url
+
+
+def test_an_old_commune_code_is_read_as_its_successor_with_a_warning(client, province_staff):
+    reform.apply(SUCCESSORS)
+    client.force_login(province_staff)
+    response, url = preview(
+        client, "mediationteam", TEAM_HEADERS, [["07201", "Thôn Mới", "Không", None, None]]
+    )
+    plan = response.context["plan"]
+    assert plan.ok
+    [warning] = plan.warnings
+    assert (warning.row, warning.column) == (2, "Xã (mã hoặc tên)")
+    assert "Phường Thọ Xương (07201)" in warning.message
+    assert "Phường Bắc Giang (07210)" in warning.message
+    assert "Phường Thọ Xương (07201)" in response.content.decode()  # shown in the preview
+    client.post(url, {"token": response.context["token"]})
+    assert MediationTeam.objects.get(name="Thôn Mới").commune == unit("07210", AFTER)
+
+
+def test_a_code_valid_at_neither_date_is_an_error_naming_row_and_column(client, province_staff):
+    reform.apply(SUCCESSORS)
+    client.force_login(province_staff)
+    rows = [["07210", "Thôn Một", "Không", None, None], ["213", "Thôn Hai", "Không", None, None]]
+    response, _url = preview(client, "mediationteam", TEAM_HEADERS, rows)
+    plan = response.context["plan"]
+    assert [(e.row, e.column) for e in plan.errors] == [(3, "Xã (mã hoặc tên)")]
+    assert "213" in plan.errors[0].message
+    assert not MediationTeam.objects.filter(name="Thôn Một").exists()  # nothing written
+
+    # A trainer of a district that ended: a record of its dates, checked against them.
+    rows = [["Đỗ Văn Nam", "Huyện", "213", "", date(2024, 2, 1)],
+            ["Lý Thị Hoa", "Huyện", "213", "", date(2025, 8, 1)]]  # fmt: skip
+    response, _url = preview(client, "trainer", TRAINER_HEADERS, rows)
+    plan = response.context["plan"]
+    assert [(e.row, e.column) for e in plan.errors] == [(3, "Đơn vị (mã hoặc tên)")]
+    assert "01/08/2025" in plan.errors[0].message
+
+
+def test_an_export_after_the_cut_imports_back_without_a_change(client, province_staff):
+    full_team("Thôn Đông", "07201")
+    full_team("Thôn Đông", "07207")
+    reform.apply(SUCCESSORS)
+    client.force_login(province_staff)
+    exported = client.get(reverse("admin:network_mediationteam_excel_export"))
+    file = BytesIO(exported.content)
+    file.name = "to-hoa-giai.xlsx"
+    url = reverse("admin:network_mediationteam_excel_import")
+    plan = client.post(url, {"file": file}).context["plan"]
+    assert plan.ok and not plan.warnings
+    assert (len(plan.new), len(plan.changed), plan.unchanged) == (0, 0, 2)
