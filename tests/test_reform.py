@@ -279,8 +279,13 @@ def test_the_districts_2024_reports_stay_on_the_status_board(client, province_st
 
 # --- Excel lists across the cut ---
 
-TEAM_HEADERS = ["Xã (mã hoặc tên)", "Tổ hòa giải (thôn, tổ dân phố)",
-                "Vùng đồng bào dân tộc thiểu số (Có/Không)", "Ngày thành lập", "Ngày giải thể"]  # fmt: skip
+TEAM_HEADERS = [
+    "Xã (mã hoặc tên)",
+    "Tổ hòa giải (thôn, tổ dân phố)",
+    "Vùng đồng bào dân tộc thiểu số (Có/Không)",
+    "Ngày thành lập",
+    "Ngày giải thể",
+]
 TRAINER_HEADERS = ["Họ và tên", "Cấp (Tỉnh/Huyện)", "Đơn vị (mã hoặc tên)", "Cơ quan công tác",
                    "Hoạt động từ ngày"]  # fmt: skip
 
