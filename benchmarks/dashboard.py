@@ -32,13 +32,12 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
 from django.core.cache import caches  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import override_settings, setup_test_environment  # noqa: E402
+from django.test.utils import override_settings  # noqa: E402
 
 from accounts.models import User  # noqa: E402
-from network.demo import seed_demo  # noqa: E402
+from benchmarks.national import national_demo  # noqa: E402
 from units.models import AdminUnit  # noqa: E402
 
 YEAR = 2025  # the trends read 2024–2026 (the years up to today)
@@ -175,18 +174,7 @@ def median_request(client, url, cache_timer):
 
 
 def main():
-    setup_test_environment()
-    old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
-        call_command("loaddata", "units_bac_giang", "plan", "targets", verbosity=0)
-        started = time.perf_counter()
-        counts = seed_demo("national", 1, history=False)
-        print(
-            f"seeded {counts['network.MediationTeam']:,} teams, "
-            f"{counts['network.Mediator']:,} mediators in {time.perf_counter() - started:.0f} s "
-            f"(figures recounted on commit)"
-        )
+    with national_demo():
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # fresh statistics after the bulk load, as in production
         leader = User.objects.create_user("bench-leader")
@@ -228,8 +216,6 @@ def main():
                     f"{calls} cache calls taking {cached * 1000:,.2f} ms "
                     f"(queries and cache: {(sql + cached) / lines:.1f}× the figures floor)"
                 )
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

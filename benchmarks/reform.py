@@ -28,13 +28,11 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.db.models import CharField, OuterRef, Subquery, Value  # noqa: E402
 from django.db.models.functions import Cast, Concat  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
 
-from network.demo import seed_demo  # noqa: E402
+from benchmarks.national import national_demo  # noqa: E402
 from network.models import MediationTeam  # noqa: E402
 from reports import reform  # noqa: E402
 from units.models import AdminUnit, Succession  # noqa: E402
@@ -109,17 +107,7 @@ def floor_seconds():
 
 
 def main():
-    setup_test_environment()
-    old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
-        call_command("loaddata", "units_bac_giang", "plan", "targets", verbosity=0)
-        started = time.perf_counter()
-        counts = seed_demo("national", 1, history=False)
-        print(
-            f"seeded {counts['network.MediationTeam']:,} teams, "
-            f"{counts['network.Mediator']:,} mediators in {time.perf_counter() - started:.0f} s"
-        )
+    with national_demo():
         with transaction.atomic():
             provinces, communes, links = reorganise_synthetic_provinces()
         print(f"set up: {provinces} synthetic provinces, {communes:,} new communes, "
@@ -143,8 +131,6 @@ def main():
             f"transaction; floor (one UPDATE of {floor_moved:,} teams, no history or checks): "
             f"{floor:.2f} s, so {seconds / (per_team_floor * moved):.0f}× the floor"
         )
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

@@ -29,6 +29,10 @@ class TargetAdmin(HistoryAdmin):
                 ]
             },
         ),
+        (
+            _("After the district level ended (1/7/2025)"),
+            {"fields": ["replaces", "from_year"]},
+        ),
     ]
 
     @admin.display(description=_("met when"))

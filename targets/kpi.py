@@ -28,7 +28,7 @@ from plans.models import Plan
 from reports.models import CommuneYear, YearlyReport
 from units.models import AdminUnit, Succession
 
-from .models import Target
+from .models import PER_DISTRICT, Target
 
 LINE_FIELDS = [
     "teams",
@@ -58,8 +58,6 @@ APPLIES = {
     Target.Scope.PILOT_COMMUNES: {"province", "district"},
     Target.Scope.COMMUNE: {"province", "district", "commune"},
 }
-# Counted district by district: from 1/7/2025 there are no districts to count them over.
-PER_DISTRICT = {"O2a", "T2.1", "T3.2"}
 NO_DISTRICTS = "không còn cấp huyện từ 01/7/2025"
 
 RATES = {
@@ -444,15 +442,63 @@ class Kpi:
             definition=self.basis if target.code in ("O8a", "O8b") else None,
             target=target,
         )
-        if result.applies and target.code in PER_DISTRICT and not self.data.has_districts:
-            result.applies, result.reason = False, NO_DISTRICTS
+        if result.applies:
+            result.applies, result.reason = self._still_applies(target)
         if not result.applies or self.is_future:
             return result
-        measure = getattr(self, "measure_" + target.code.replace(".", "_"), None)
+        if target.replaces_id:
+            measure = self.measure_replacement
+        else:
+            measure = getattr(self, "measure_" + target.code.replace(".", "_"), None)
         if measure is None:
             measure = self.measure_rate
         measure(result, threshold, upper)
         return result
+
+    def _still_applies(self, target) -> tuple[bool, str | None]:
+        """A target counted per district stops without districts (or gives way to the
+        Department's replacement); a replacement counts from its year, without districts."""
+        if target.replaces_id:
+            if self.data.has_districts:
+                return False, None
+            if self.year < target.from_year:
+                return False, f"áp dụng từ năm {target.from_year}"
+            return True, None
+        if target.code in PER_DISTRICT and not self.data.has_districts:
+            replacement = next(
+                (
+                    other
+                    for other in self.data.targets
+                    if other.replaces_id == target.pk and other.from_year <= self.year
+                ),
+                None,
+            )
+            if replacement is not None:
+                return False, f"{NO_DISTRICTS}; thay bằng chỉ tiêu {replacement.code}"
+            return False, NO_DISTRICTS
+        return True, None
+
+    def measure_replacement(self, result, threshold, upper):
+        """A replacement is counted the way its target was, over the province or the commune:
+        teams per trainer (O2a, T3.2) over every trainer in scope; pilot communes (T2.1)
+        counted in the scope."""
+        replaced = next(t.code for t in self.data.targets if t.pk == result.target.replaces_id)
+        if replaced == "T2.1":
+            pilots = {
+                commune
+                for commune, _parent, start, end in self.data.pilots
+                if start <= self.year <= end
+            }
+            count = len({self.data.reference["lineage"].get(c, c) for c in pilots})
+            result.numerator = result.value = count
+            result.met = compare(count, result.comparator, threshold, upper)
+            return
+        teams = self.total("teams")
+        pool = sum(row["total"] for row in self.trainers.values())
+        if teams:
+            result.numerator, result.denominator = teams, pool
+            result.value = ratio(teams, pool)
+            result.met = bool(pool) and compare(result.value, result.comparator, threshold, upper)
 
     def _settle(self, result, numerator, denominator, value, threshold, upper=None):
         result.numerator, result.denominator, result.value = numerator, denominator, value

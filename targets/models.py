@@ -14,6 +14,10 @@ class TargetManager(models.Manager):
         return self.get(code=code)
 
 
+# Counted district by district: from 1/7/2025 there are no districts to count them over.
+PER_DISTRICT = {"O2a", "T2.1", "T3.2"}
+
+
 class Target(models.Model):
     """A measurable target (chỉ tiêu) of the plan; codes are stable (DESIGN §4)."""
 
@@ -63,6 +67,27 @@ class Target(models.Model):
         related_name="targets",
         help_text=_("The task of section III this target comes from, if any."),
     )
+    # Targets counted district by district (O2a, T2.1, T3.2) stop applying when the district
+    # level ends (1/7/2025); the Department may set a province- or commune-level target in
+    # their place, from a year on.
+    replaces = models.ForeignKey(
+        "self",
+        verbose_name=_("replaces"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replacements",
+        help_text=_(
+            "A target counted per district that this one replaces after the district level "
+            "ended on 1/7/2025."
+        ),
+    )
+    from_year = models.PositiveSmallIntegerField(
+        _("applies from year"),
+        null=True,
+        blank=True,
+        help_text=_("For a replacement: the first year it is counted."),
+    )
 
     history = HistoricalRecords()
     objects = TargetManager()
@@ -97,6 +122,17 @@ class Target(models.Model):
         return formats.number_format(value) + suffix
 
     def clean(self):
+        if self.replaces_id:
+            if self.replaces.code not in PER_DISTRICT:
+                raise ValidationError(
+                    {"replaces": _("Only a target counted per district can be replaced.")}
+                )
+            if self.scope not in (self.Scope.PROVINCE, self.Scope.COMMUNE):
+                raise ValidationError(
+                    {"scope": _("A replacement is counted for the province or the communes.")}
+                )
+            if self.from_year is None:
+                raise ValidationError({"from_year": _("Say from which year it is counted.")})
         if self.comparator == self.Comparator.BETWEEN:
             if self.threshold_upper is None:
                 raise ValidationError({"threshold_upper": _('"Between" needs an upper threshold.')})

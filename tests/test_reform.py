@@ -355,3 +355,69 @@ def test_an_export_after_the_cut_imports_back_without_a_change(client, province_
     plan = client.post(url, {"file": file}).context["plan"]
     assert plan.ok and not plan.warnings
     assert (len(plan.new), len(plan.changed), plan.unchanged) == (0, 0, 2)
+
+
+def test_the_department_can_replace_a_district_target_from_a_year(
+    django_capture_on_commit_callbacks,
+):
+    from targets.models import Target
+
+    with django_capture_on_commit_callbacks(execute=True):  # the figures recount on commit
+        full_team("Thôn Đông", "07201")
+    with django_capture_on_commit_callbacks(execute=True):
+        reform.apply(SUCCESSORS)
+    province = unit("24", AFTER)
+    Trainer.objects.create(
+        full_name="Ngô Thị Hạnh", level="province", unit=province, active_from=date(2025, 8, 1)
+    )
+    o2a = Target.objects.get(code="O2a")
+    replacement = Target(
+        code="O2a.2026",
+        title="Tập huấn viên: tối thiểu 01 người/80 tổ hòa giải (toàn tỉnh)",
+        plan_text=o2a.plan_text,
+        measure="Số tổ hòa giải ÷ số tập huấn viên của tỉnh",
+        value_kind=o2a.value_kind,
+        comparator="<=",
+        threshold=80,
+        deadline_year=2030,
+        scope=Target.Scope.PROVINCE,
+        source_clause=o2a.source_clause,
+        replaces=o2a,
+        from_year=2026,
+    )
+    replacement.full_clean()
+    replacement.save()
+
+    def results(year):
+        return {r.code: r for r in Kpi(year, province).results()}
+
+    in_2025, in_2026 = results(2025), results(2026)
+    assert in_2025["O2a"].reason == "không còn cấp huyện từ 01/7/2025"
+    assert (in_2025["O2a.2026"].applies, in_2025["O2a.2026"].reason) == (
+        False,
+        "áp dụng từ năm 2026",
+    )
+    assert in_2026["O2a"].applies is False and "O2a.2026" in in_2026["O2a"].reason
+    counted = in_2026["O2a.2026"]
+    assert counted.applies and (counted.numerator, counted.denominator) == (1, 1)
+    assert counted.met is True  # 1 team for 1 trainer ≤ 80
+    # 2024 has its districts: O2a is counted as before, the replacement not at all.
+    in_2024 = (
+        results(2024) if False else {r.code: r for r in Kpi(2024, unit("24", BEFORE)).results()}
+    )
+    assert in_2024["O2a"].applies and not in_2024["O2a.2026"].applies
+
+
+def test_only_a_district_target_can_be_replaced():
+    from django.core.exceptions import ValidationError
+
+    from targets.models import Target
+
+    o4 = Target.objects.get(code="O4")
+    copy = Target(
+        **{f.name: getattr(o4, f.name) for f in Target._meta.concrete_fields if f.name != "id"}
+    )
+    copy.code, copy.replaces, copy.from_year = "O4.2026", o4, 2026
+    with pytest.raises(ValidationError) as error:
+        copy.full_clean()
+    assert "replaces" in error.value.message_dict
