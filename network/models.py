@@ -1,10 +1,11 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from units.models import AdminUnit
+from units.models import AdminUnit, current_communes
 
 from .dates import add_months, date_errors
 
@@ -86,7 +87,7 @@ class MediationTeam(models.Model):
         verbose_name=_("commune"),
         on_delete=models.PROTECT,
         related_name="mediation_teams",
-        limit_choices_to={"level": AdminUnit.Level.COMMUNE},
+        limit_choices_to=current_communes,
     )
     name = models.CharField(
         _("name"), max_length=200, help_text=_("The village or residential group it serves.")
@@ -131,6 +132,18 @@ class MediationTeam(models.Model):
     def clean(self):
         if self.commune_id and self.commune.level != AdminUnit.Level.COMMUNE:
             raise ValidationError({"commune": _("A mediation team belongs to a commune.")})
+        if self.commune_id and not self.commune.is_valid_on(timezone.localdate()):
+            successor = self.commune.successors.first()
+            raise ValidationError(
+                {
+                    "commune": _("%(commune)s ended on %(day)s: its teams are in %(successor)s.")
+                    % {
+                        "commune": self.commune.name,
+                        "day": f"{self.commune.valid_to:%d/%m/%Y}",
+                        "successor": successor.name if successor else "—",
+                    }
+                }
+            )
         if errors := date_errors(_dates(self, "established_on", "dissolved_on")):
             raise ValidationError(errors)
         if self.established_on and self.dissolved_on and self.dissolved_on < self.established_on:

@@ -6,6 +6,7 @@ from io import BytesIO, StringIO
 
 import openpyxl
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Sum
@@ -409,8 +410,6 @@ def test_the_department_can_replace_a_district_target_from_a_year(
 
 
 def test_only_a_district_target_can_be_replaced():
-    from django.core.exceptions import ValidationError
-
     from targets.models import Target
 
     o4 = Target.objects.get(code="O4")
@@ -421,3 +420,19 @@ def test_only_a_district_target_can_be_replaced():
     with pytest.raises(ValidationError) as error:
         copy.full_clean()
     assert "replaces" in error.value.message_dict
+
+
+def test_a_new_team_cannot_be_put_in_a_commune_that_ended(client, province_staff):
+    reform.apply(SUCCESSORS)
+    client.force_login(province_staff)
+    url = reverse("admin:network_mediationteam_add")
+    choices = client.get(url).context["adminform"].form.fields["commune"].queryset
+    assert unit("07210", AFTER) in choices
+    assert unit("07201", BEFORE) not in choices and choices.count() == 99
+    old = unit("07201", BEFORE)
+    response = client.post(url, {"commune": old.pk, "name": "Thôn Mới"})
+    assert response.status_code == 200  # the form again, with the reason
+    assert not MediationTeam.objects.filter(name="Thôn Mới").exists()
+    team = MediationTeam(commune=old, name="Thôn Mới")
+    with pytest.raises(ValidationError, match="Phường Bắc Giang"):
+        team.full_clean()

@@ -23,6 +23,12 @@ def valid_on_q(day, prefix=""):
     )
 
 
+def current_communes():
+    """``limit_choices_to`` for a commune chosen today: those that exist today (the ones that
+    ended on 30/6/2025 live on in the history, not in new rows)."""
+    return Q(level=AdminUnit.Level.COMMUNE) & valid_on_q(timezone.localdate())
+
+
 class AdminUnitQuerySet(models.QuerySet):
     def within(self, unit):
         """The unit itself and every unit below it (a province's districts and communes)."""
