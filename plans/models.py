@@ -79,15 +79,17 @@ class Plan(models.Model):
     def years(self):
         return range(self.start_year, self.end_year + 1)
 
-    def area_communes(self, province, year):
+    def area_communes(self, province, year, former=None):
         """The communes of ``province`` the targets cover in ``year``, as a queryset of ids,
         or None for every commune it has. A province formed by a merger covers the
-        communes that came from the provinces before it, until the plan is widened."""
+        communes that came from the provinces before it (``former``, read when not given),
+        until the plan is widened."""
         if province.level != AdminUnit.Level.PROVINCE:
             return None
         if self.whole_province_from and self.whole_province_from.year <= year:
             return None
-        former = list(province.predecessors.values_list("pk", flat=True))
+        if former is None:
+            former = list(province.predecessors.values_list("pk", flat=True))
         if not former:
             return None
         came_from = Q(predecessors__parent__in=former) | Q(predecessors__parent__parent__in=former)

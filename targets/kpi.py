@@ -217,15 +217,17 @@ class KpiData:
     @cached_property
     def reference(self):
         def read():
-            names = self._read_names()
+            links = self._read_successions()
+            former = [old for old, new, _parent in links if new == self.unit.pk]
+            names = self._read_names(former)
             children = self._read_commune_children(names)
-            lineage = self._read_lineage(names)
+            lineage = self._lineage(links, names)
             children.update(lineage)
             return {
                 "names": names,
                 "commune_children": children,
                 "lineage": lineage,
-                "versions": self._read_versions(),
+                "versions": self._versions(links),
                 "targets": list(Target.objects.all()),
                 "materials": self._read_materials(),
                 "model_communes": self._read_model_communes(children),
@@ -276,29 +278,42 @@ class KpiData:
             children.update(below.values_list("pk", "parent_id"))
         return children
 
-    def _read_versions(self):
+    def _read_successions(self):
+        """(former id, successor id, the successor's parent id) of the successions that
+        touch this unit: to it, from it, or to a unit below it. One small query."""
+        touching = (
+            Q(successor=self.unit) | Q(predecessor=self.unit) | Q(successor__parent=self.unit)
+        )
+        rows = Succession.objects.filter(touching).order_by()
+        return list(rows.values_list("predecessor_id", "successor_id", "successor__parent_id"))
+
+    def _versions(self, links):
+        """This unit and, for a province, its other versions (Bắc Giang before 1/7/2025,
+        Bắc Ninh since): provincial trainers moved from one to the other."""
         if self.level != AdminUnit.Level.PROVINCE:
             return [self.unit.pk]
-        links = Succession.objects.filter(Q(predecessor=self.unit) | Q(successor=self.unit))
-        others = {pk for pair in links.values_list("predecessor_id", "successor_id") for pk in pair}
-        return [self.unit.pk, *sorted(others - {self.unit.pk})]
+        pk = self.unit.pk
+        others = {old for old, new, _p in links if new == pk}
+        others |= {new for old, new, _p in links if old == pk}
+        return [pk, *sorted(others)]
 
-    def _read_lineage(self, names):
+    def _lineage(self, links, names):
         """{former commune id: the commune below this unit that took it}: a year before the
         cut is counted under the communes of today as the exact sum of their predecessors."""
-        communes = [pk for pk, (_c, _n, level) in names.items() if level == "commune"]
         if self.level == AdminUnit.Level.COMMUNE:
-            communes = [self.unit.pk]
-        rows = Succession.objects.filter(successor__in=communes).order_by()
-        return dict(rows.values_list("predecessor_id", "successor_id"))
+            return {old: new for old, new, _parent in links if new == self.unit.pk}
+        communes = {pk for pk, (_c, _n, level) in names.items() if level == "commune"}
+        return {old: new for old, new, _parent in links if new in communes}
 
-    def _read_names(self):
-        """{id: (code, name, level)} of the units directly below (districts, or communes)."""
+    def _read_names(self, former):
+        """{id: (code, name, level)} of the units directly below (districts, or communes):
+        for a province formed by a merger (``former``: the provinces before it), the
+        communes of the plan area."""
         if self.level == AdminUnit.Level.COMMUNE:
             return {}
         children = AdminUnit.objects.filter(parent=self.unit).order_by()
-        plan = Plan.objects.current()
-        area = plan.area_communes(self.unit, max(self.years)) if plan else None
+        plan = Plan.objects.current() if former else None
+        area = plan.area_communes(self.unit, max(self.years), former) if plan else None
         if area is not None:
             children = children.filter(pk__in=area)
         return {
