@@ -20,6 +20,7 @@ Exit status: 0 all held, 1 something did not, 3 set-up failed.
 """
 
 import argparse
+import datetime
 import html
 import http.client
 import io
@@ -142,12 +143,14 @@ def set_up(url):
     from django.core.management import call_command
 
     from accounts.models import Role, User
-    from network.models import AdminUnit, MediationTeam
+    from network.models import MediationTeam
     from reports import services
+    from units.models import AdminUnit
 
     call_command("migrate", "--noinput", verbosity=0)
     call_command("loaddata", "units_bac_giang", "plan", "targets", verbosity=0)
-    district = AdminUnit.objects.get(code=DISTRICT)
+    # A district officer of 2024 (codes are reused across the 1/7/2025 reform: say the day).
+    district = AdminUnit.objects.by_code(DISTRICT, datetime.date(2024, 12, 31))
     user = User.objects.create_user("hostile-officer", password=PASSWORD, is_staff=True)
     user.unit = district
     user.save()
