@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from hoagiai.query import parse_id
-from network.text import refuse_control_characters
+from hoagiai.text import refuse_control_characters
 
 from .scoping import scope_for
 

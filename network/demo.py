@@ -37,6 +37,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from hoagiai.caching import changed
+from hoagiai.text import fold
 from units.codes import kind_from_name
 from units.models import AdminUnit, Succession
 
@@ -57,7 +58,6 @@ from .models import (
     Training,
 )
 from .signals import announce
-from .text import fold
 
 PROVINCE = "province"
 NATIONAL = "national"

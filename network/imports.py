@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.scoping import scope_for
 from hoagiai import caching
+from hoagiai.text import identity_key
 from units.models import AdminUnit, Succession
 
 from .dates import date_errors
@@ -49,7 +50,6 @@ from .spreadsheets import (
     read_sheet,
     write_workbook,
 )
-from .text import identity_key
 
 # Row messages, lazy: translated only when a row repeats, not for each of 17,000 rows.
 SAME_TEAM = gettext_lazy("the same team appears again (row %(row)d)")

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.backends.signals import connection_created
 from django.dispatch import receiver
 
-from .text import fold
+from hoagiai.text import fold
 
 
 class Unaccent(models.Transform):

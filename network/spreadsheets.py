@@ -22,8 +22,9 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum
 
+from hoagiai.text import FORBIDDEN_MESSAGE, clean_name, fold, forbidden_character, strip_forbidden
+
 from .dates import too_early
-from .text import FORBIDDEN_MESSAGE, clean_name, fold, forbidden_character, strip_forbidden
 
 MAX_EXCEL_BYTES = 20 * 1024 * 1024  # every Excel upload: registry lists, report templates
 ZIP_MAGIC = b"PK\x03\x04"

@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from network.text import PlainTextFormMixin
+from hoagiai.text import PlainTextFormMixin
 
 from . import evidence
 from .models import Activity, Responsibility

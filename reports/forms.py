@@ -5,7 +5,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from network.text import PlainTextFormMixin
+from hoagiai.text import PlainTextFormMixin
 
 from .models import LINE_FIELDS, CommuneYear, YearlyReport
 from .rules import line_errors

@@ -5,7 +5,7 @@ import unicodedata
 import pytest
 from django.urls import reverse
 
-from network.text import clean_name, fold
+from hoagiai.text import clean_name, fold
 
 from . import factories
 
