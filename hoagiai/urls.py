@@ -4,7 +4,6 @@ from django.urls import include, path
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from accounts import views as account_views
 from network import views as network_views
 from plans import views as plan_views
 from targets import views as target_views
@@ -36,7 +35,7 @@ urlpatterns = [
         name="login",
     ),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
-    path("tai-khoan/can-bo-xa/", account_views.commune_officers, name="commune-officers"),
+    path("tai-khoan/can-bo-xa/", network_views.commune_officers, name="commune-officers"),
     # The link of the set-password email a new commune officer receives.
     path(
         "dat-mat-khau/<uidb64>/<token>/",

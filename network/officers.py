@@ -1,5 +1,7 @@
 """Commune officers created in bulk from an Excel list (issue 15), by province staff.
 
+It lives with the registry's Excel readers (accounts reads only the units app below it).
+
 One row per officer: the commune's GSO code (as of today), the full name, an email and a
 phone number. All or nothing: every problem is named by row and column in Vietnamese and
 nothing is written while any is left; then each account gets a one-time random password,
@@ -26,7 +28,10 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from network.spreadsheets import (
+from accounts.models import Role, User
+from units.models import AdminUnit, Succession
+
+from .spreadsheets import (
     CellError,
     CellProblem,
     FileProblem,
@@ -36,9 +41,6 @@ from network.spreadsheets import (
     plain_text,
     read_sheet,
 )
-from units.models import AdminUnit, Succession
-
-from .models import Role, User
 
 logger = logging.getLogger(__name__)
 
