@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_mixins import HistoryAdmin
@@ -7,14 +8,28 @@ from accounts.admin_mixins import HistoryAdmin
 from .models import DataExport, User
 
 
+class UserChangeForm(DjangoUserChangeForm):
+    def clean(self):
+        cleaned = super().clean()
+        # User.clean checks the unit against the roles chosen here (groups are saved later).
+        if "groups" in cleaned:
+            self.instance.pending_roles = frozenset(group.name for group in cleaned["groups"])
+        return cleaned
+
+
 @admin.register(User)
 class UserAdmin(HistoryAdmin, DjangoUserAdmin):
+    form = UserChangeForm
     list_display = ["username", "get_full_name", "roles", "unit", "is_active", "last_login"]
     list_filter = ["groups", "is_active", "is_staff", "unit"]
     search_fields = ["username", "first_name", "last_name", "email", "unit__name"]
     autocomplete_fields = ["unit"]
     fieldsets = [
-        *DjangoUserAdmin.fieldsets[:2],
+        DjangoUserAdmin.fieldsets[0],
+        (
+            DjangoUserAdmin.fieldsets[1][0],
+            {"fields": [*DjangoUserAdmin.fieldsets[1][1]["fields"], "phone"]},
+        ),
         (_("Role and area"), {"fields": ["groups", "unit"]}),
         (
             _("Permissions"),

@@ -11,12 +11,15 @@ from .models import Role, User
 
 DEMO_DISTRICT_CODE = "213"  # Thành phố Bắc Giang
 PROVINCE_CODE = "24"
+# Phường Bắc Giang since 1/7/2025 (the code was Phường Hoàng Văn Thụ's before: read as of today).
+DEMO_COMMUNE_CODE = "07210"
 
 DEMO_ACCOUNTS = [
     # username, first name, last name, role, unit code, is_staff
     ("sotuphap", "Hoa", "Nguyễn Thị", Role.PROVINCE_STAFF, PROVINCE_CODE, True),
     ("phongtuphap", "Minh", "Trần Văn", Role.DISTRICT_OFFICER, DEMO_DISTRICT_CODE, True),
     ("lanhdao", "Hùng", "Lê Quang", Role.LEADERSHIP, None, False),
+    ("canboxa", "Thảo", "Phạm Thị", Role.COMMUNE_OFFICER, DEMO_COMMUNE_CODE, True),
 ]
 
 
@@ -24,7 +27,8 @@ def create_demo_accounts() -> list[tuple[str, str | None, Role]]:
     """Create or reset the demo accounts; return (username, new password, role) for each.
 
     An account whose unit no longer exists today (the district, since 1/7/2025) is left as
-    the reorganisation left it (deactivated), and its password is None.
+    the reorganisation left it (deactivated), and its password is None. The commune
+    officer acts for the commune that has the code today.
     """
     created = []
     today = timezone.localdate()

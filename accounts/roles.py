@@ -78,6 +78,30 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
         },
         "targets": {"target": VIEW},
     },
+    # Since 1/7/2025 a commune's People's Committee does what a district officer did, for its
+    # own commune (accounts.scoping): the same rights.
+    Role.COMMUNE_OFFICER: {
+        "units": dict.fromkeys(_REGISTRY["units"], VIEW),
+        "network": {
+            **dict.fromkeys(_REGISTRY["network"], ALL),
+            "pilotcommune": VIEW,
+            "modelcommune": VIEW,
+        },
+        "reports": {
+            "communeyear": VIEW,
+            "yearlyreport": ("view", "add", "change"),
+            "reportevent": VIEW,
+            "groupresult": ("view", "change"),
+            "reportdeadline": VIEW,
+        },
+        "plans": {
+            **dict.fromkeys(_REGISTRY["plans"], VIEW),
+            "responsibility": ("view", "change"),
+            "activity": ALL,
+            "evidence": ALL,
+        },
+        "targets": {"target": VIEW},
+    },
     Role.LEADERSHIP: {
         # Aggregates only: no mediator, attendance or supporter rows (Decree 13/2023).
         "units": dict.fromkeys(_REGISTRY["units"], VIEW),
@@ -111,7 +135,7 @@ def permission_codenames(role: str) -> set[tuple[str, str]]:
 
 
 def sync_role_groups(apps, schema_editor=None):
-    """Create the three groups and set exactly their permissions (idempotent)."""
+    """Create the role groups and set exactly their permissions (idempotent)."""
     from django.contrib.auth.management import create_permissions
 
     # Permissions are normally created after all migrations; create them now so

@@ -1,13 +1,16 @@
 """Which administrative units a user may read and write: one helper for every view.
 
 Province staff and leadership see the whole province; a district officer sees its
-district and the district's communes; anyone else sees nothing. The admin, the
+district and the district's communes; a commune officer sees its commune, while that
+commune exists (one that ended in the 1/7/2025 arrangement gives no scope); anyone else
+sees nothing. The admin, the
 exports, the imports and the report pages all ask this module.
 """
 
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from units.models import AdminUnit
 
@@ -52,4 +55,12 @@ def scope_for(user) -> Scope:
         return Scope(unrestricted=True)
     if user.has_role(Role.DISTRICT_OFFICER):
         return Scope(unrestricted=False, unit=user.unit)
+    if user.has_role(Role.COMMUNE_OFFICER):
+        unit = user.unit
+        if (
+            unit is not None
+            and unit.level == AdminUnit.Level.COMMUNE
+            and unit.is_valid_on(timezone.localdate())
+        ):
+            return Scope(unrestricted=False, unit=unit)
     return Scope(unrestricted=False)

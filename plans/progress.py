@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 
 from accounts.models import Role
+from accounts.scoping import scope_for
 from hoagiai.caching import cached, changed
 from units.models import AdminUnit
 
@@ -224,13 +225,18 @@ def group_summary(rows, today) -> dict[int, dict[str, int]]:
 
 
 def can_report(user, row: Responsibility) -> bool:
-    """District officers report their district's rows; Sở Tư pháp reports the provincial
-    agencies' rows (the agencies have no accounts of their own)."""
+    """District officers report their district's rows, commune officers their commune's
+    (while it exists); Sở Tư pháp reports the provincial agencies' rows (the agencies have
+    no accounts of their own)."""
     if not user.has_perm("plans.change_responsibility"):
         return False
     if row.unit_id is None:
         return user.is_superuser or user.has_role(Role.PROVINCE_STAFF)
-    return user.has_role(Role.DISTRICT_OFFICER) and user.unit_id == row.unit_id
+    if user.unit_id != row.unit_id:
+        return False
+    if user.has_role(Role.DISTRICT_OFFICER):
+        return True
+    return user.has_role(Role.COMMUNE_OFFICER) and scope_for(user).unit is not None
 
 
 @transaction.atomic

@@ -126,6 +126,11 @@ SITE_GET = {
     "reports:transition":          (LOGIN,   405,      405,      405,  405),
     "reports:upload":              (LOGIN,   405,      405,      405,  405),
     "login":                       (200,     HOME,     HOME,     HOME, HOME),
+    # Province staff create commune officers from an Excel list (accounts.officers).
+    "commune-officers":            (LOGIN,   403,      403,      200,  403),
+    # A new commune officer's set-password link: a wrong one says so, to anyone.
+    "password_reset_confirm":      (200,     200,      200,      200,  200),
+    "password_reset_complete":     (200,     200,      200,      200,  200),
     # LogoutView takes POST only, from anyone.
     "logout":                      (405,     405,      405,      405,  405),
 }
@@ -144,6 +149,8 @@ SITE_POST = {
     "reports:transition return":   (LOGIN,   403,      404, TO_REPORT, 403),
     "reports:transition approve":  (LOGIN,   403,      404, TO_REPORT, 403),
     "reports:transition reopen":   (LOGIN,   403,      404, TO_REPORT, 403),
+    # An empty list: staff reach the form (400); nobody else may create accounts.
+    "commune-officers":            (LOGIN,   403,      403,      400,  403),
 }
 
 # --- The admin site's own pages (not per model) ---
@@ -443,6 +450,7 @@ SITE_ARGS = {
     "evidence-file": lambda w: [w.evidence.pk],
     "progress-cell": lambda w: [w.responsibility.task.number, w.responsibility.year],
     "target-detail": lambda w: [w.target.code],
+    "password_reset_confirm": lambda w: ["MQ", "sai-ma"],
     "reports:consolidated": lambda w: [REPORT_YEAR],
     # The report exists (staff and leadership do not create it by opening it).
     **{

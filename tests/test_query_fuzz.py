@@ -42,6 +42,10 @@ NOT_LISTS = {
     "logout",
     "reports:transition",
     "reports:upload",
+    # A form (the commune officers' Excel list) and Django's set-password pages: no filters.
+    "commune-officers",
+    "password_reset_confirm",
+    "password_reset_complete",
 }
 ADMIN_LIST_KINDS = ("_changelist", "_excel_export")
 ADMIN_PARAMETERS = ["q", "o", "p"]  # search, ordering, page
