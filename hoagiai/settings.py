@@ -224,7 +224,12 @@ LOGGING = {
     },
     "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
     # Django's own default sends its errors to the console only with DEBUG on.
-    "loggers": {"django": {"handlers": ["stderr"], "level": LOG_LEVEL, "propagate": False}},
+    "loggers": {
+        "django": {"handlers": ["stderr"], "level": LOG_LEVEL, "propagate": False},
+        # django-axes announces itself at INFO in every process (each command, each worker);
+        # lock-outs, which matter, are warnings.
+        "axes": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
+    },
 }
 
 # Content-Security-Policy (django-csp): scripts and styles only from this site, no inline
