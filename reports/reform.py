@@ -281,8 +281,9 @@ def _rehome_teams(mapping, user) -> tuple[int, int]:
             name = f"{name} ({old_name} cũ)"[:200]
             renames[pk] = name
         taken.add((mapping[old], name))
-    for pk, name in renames.items():
-        MediationTeam.objects.filter(pk=pk).update(name=name)
+    MediationTeam.objects.bulk_update(
+        [MediationTeam(pk=pk, name=name) for pk, name in renames.items()], ["name"], batch_size=2000
+    )
     ids = sorted(row[0] for row in moving)
     successor = Succession.objects.filter(predecessor=OuterRef("commune")).values("successor")[:1]
     MediationTeam.objects.filter(commune_id__in=mapping).update(commune=Subquery(successor))
