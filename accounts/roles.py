@@ -32,6 +32,32 @@ _REGISTRY = {
 # Plan progress (plans app): who did what for each task and year.
 _PROGRESS = {"responsibility", "activity", "evidence"}
 
+# A local officer's rights, for its own unit (accounts.scoping): a district officer until
+# 30/6/2025, a commune's People's Committee since, doing what the district did.
+_LOCAL_OFFICER = {
+    "units": dict.fromkeys(_REGISTRY["units"], VIEW),
+    "network": {
+        **dict.fromkeys(_REGISTRY["network"], ALL),
+        # The province designates pilot and model communes; districts read them.
+        "pilotcommune": VIEW,
+        "modelcommune": VIEW,
+    },
+    "reports": {
+        "communeyear": VIEW,
+        "yearlyreport": ("view", "add", "change"),
+        "reportevent": VIEW,
+        "groupresult": ("view", "change"),
+        "reportdeadline": VIEW,
+    },
+    "plans": {
+        **dict.fromkeys(_REGISTRY["plans"], VIEW),
+        "responsibility": ("view", "change"),
+        "activity": ALL,
+        "evidence": ALL,
+    },
+    "targets": {"target": VIEW},
+}
+
 ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
     Role.PROVINCE_STAFF: {
         "units": dict.fromkeys(_REGISTRY["units"], ALL),
@@ -55,53 +81,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
         },
         "accounts": {"user": VIEW, "dataexport": VIEW},
     },
-    Role.DISTRICT_OFFICER: {
-        "units": dict.fromkeys(_REGISTRY["units"], VIEW),
-        "network": {
-            **dict.fromkeys(_REGISTRY["network"], ALL),
-            # The province designates pilot and model communes; districts read them.
-            "pilotcommune": VIEW,
-            "modelcommune": VIEW,
-        },
-        "reports": {
-            "communeyear": VIEW,
-            "yearlyreport": ("view", "add", "change"),
-            "reportevent": VIEW,
-            "groupresult": ("view", "change"),
-            "reportdeadline": VIEW,
-        },
-        "plans": {
-            **dict.fromkeys(_REGISTRY["plans"], VIEW),
-            "responsibility": ("view", "change"),
-            "activity": ALL,
-            "evidence": ALL,
-        },
-        "targets": {"target": VIEW},
-    },
-    # Since 1/7/2025 a commune's People's Committee does what a district officer did, for its
-    # own commune (accounts.scoping): the same rights.
-    Role.COMMUNE_OFFICER: {
-        "units": dict.fromkeys(_REGISTRY["units"], VIEW),
-        "network": {
-            **dict.fromkeys(_REGISTRY["network"], ALL),
-            "pilotcommune": VIEW,
-            "modelcommune": VIEW,
-        },
-        "reports": {
-            "communeyear": VIEW,
-            "yearlyreport": ("view", "add", "change"),
-            "reportevent": VIEW,
-            "groupresult": ("view", "change"),
-            "reportdeadline": VIEW,
-        },
-        "plans": {
-            **dict.fromkeys(_REGISTRY["plans"], VIEW),
-            "responsibility": ("view", "change"),
-            "activity": ALL,
-            "evidence": ALL,
-        },
-        "targets": {"target": VIEW},
-    },
+    Role.DISTRICT_OFFICER: _LOCAL_OFFICER,
+    Role.COMMUNE_OFFICER: _LOCAL_OFFICER,
     Role.LEADERSHIP: {
         # Aggregates only: no mediator, attendance or supporter rows (Decree 13/2023).
         "units": dict.fromkeys(_REGISTRY["units"], VIEW),
