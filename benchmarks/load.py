@@ -160,7 +160,9 @@ def load_accounts(users, officer_share, one_report_each=False):
     opened = 0
     for year in years:
         for district in districts:
-            if not YearlyReport.objects.filter(district=district, year=year).exists():
+            if services.reporting_unit_problem(district, year):
+                continue  # a district that ended before the year's cut-off
+            if not YearlyReport.objects.filter(unit=district, year=year).exists():
                 services.open_report(district, year, is_demo=True)
                 opened += 1
     officers = round(users * officer_share) if users > 1 else 0
@@ -168,8 +170,8 @@ def load_accounts(users, officer_share, one_report_each=False):
     def season(reports):
         # Newest year first, then by district: the season's reports, one district after another.
         return sorted(
-            reports.filter(district__in=districts).select_related("district"),
-            key=lambda report: (-report.year, report.district.code),
+            reports.filter(unit__in=districts).select_related("unit"),
+            key=lambda report: (-report.year, report.unit.code),
         )
 
     editable = season(YearlyReport.objects.filter(status__in=YearlyReport.EDITABLE))
@@ -210,7 +212,7 @@ def load_accounts(users, officer_share, one_report_each=False):
             username=f"load-officer-{index + 1:03}",
             first_name=f"Cán bộ {index + 1}",
             password=hashed,
-            unit=report.district,
+            unit=report.unit,
             is_staff=True,
         )
         user.groups.add(groups[Role.DISTRICT_OFFICER])
@@ -218,11 +220,11 @@ def load_accounts(users, officer_share, one_report_each=False):
             {
                 "username": user.username,
                 "role": "officer",
-                "district": report.district.code,
+                "district": report.unit.code,
                 "year": report.year,
             }
         )
-        per_report.setdefault((report.district.code, report.year, report.status), []).append(
+        per_report.setdefault((report.unit.code, report.year, report.status), []).append(
             user.username
         )
     with connection.cursor() as cursor:

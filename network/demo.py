@@ -1232,7 +1232,7 @@ def _doomed() -> list[tuple]:
         # Demo reports (reports.demo) and what hangs off them; raw deletes do not cascade.
         (_app_model("reports", "ReportEvent"), Q(report__is_demo=True)),
         (_app_model("reports", "GroupResult"), Q(report__is_demo=True)),
-        (_app_model("reports", "YearlyReport"), demo | Q(district__is_demo=True)),
+        (_app_model("reports", "YearlyReport"), demo | Q(unit__is_demo=True)),
         # A demo commune's lines are demo data too, even those the figures service added.
         (_commune_year_model(), demo | Q(commune__is_demo=True)),
         (Succession, Q(predecessor__is_demo=True) | Q(successor__is_demo=True)),

@@ -54,15 +54,15 @@ class CommuneYearAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, HistoryAdmin):
 
 @admin.register(YearlyReport)
 class YearlyReportAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, HistoryAdmin):
-    list_display = ["district", "year", "status", "submitted_at", "approved_at", "page"]
+    list_display = ["unit", "year", "status", "submitted_at", "approved_at", "page"]
     list_filter = ["year", "status"]
-    search_fields = ["district__name__unaccent", "district__code"]
-    list_select_related = ["district"]
+    search_fields = ["unit__name__unaccent", "unit__code"]
+    list_select_related = ["unit"]
     exclude = []
 
     @admin.display(description=_("report page"))
     def page(self, report):
-        url = reverse("reports:report", args=[report.district.code, report.year])
+        url = reverse("reports:report", args=[report.unit.code, report.year])
         return format_html('<a href="{}">{}</a>', url, _("Open"))
 
 

@@ -1,6 +1,7 @@
-"""Demo yearly reports for Bắc Giang's districts, at every step of the workflow.
+"""Demo yearly reports at every step of the workflow: Bắc Giang's districts for 2024, the
+plan area's communes of the new Tỉnh Bắc Ninh from 2025.
 
-Built on the demo registry (``seed_demo``): each report is opened as a district officer
+Built on the demo registry (``seed_demo``): each report is opened as its unit's officer
 would open it (prefilled from the registry) and moved through the workflow with the same
 service, so the board, the dashboard's "approved" source and the history have something
 real to show. Every report is marked ``is_demo``; ``seed_demo --clear`` removes them.
@@ -13,9 +14,8 @@ from datetime import datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.demo import DEMO_COMMUNE_CODE
 from hoagiai.caching import changed
-from network.dates import cutoff_date
-from network.demo import BAC_GIANG
 from units.models import AdminUnit
 
 from . import services
@@ -63,28 +63,46 @@ RETURN_COMMENT = (
 )
 
 
+# Where the communes' reports for this year stand: most still being written before the
+# deadline, some in every state a reviewer meets.
+CURRENT_COMMUNES = {
+    Status.APPROVED: 0.15,
+    Status.SUBMITTED: 0.2,
+    Status.RETURNED: 0.05,
+    Status.DRAFT: 0.3,
+    None: 0.3,
+}
+# The demo commune officer's commune (accounts.demo): its report for this year is left
+# untouched, for the officer to open, fill and submit.
+KEEP_OPEN = {DEMO_COMMUNE_CODE}
+
+
 @transaction.atomic
 def seed_reports(seed: int = 1) -> Counter:
-    """Open, fill and move every Bắc Giang district's reports; return counts by status."""
+    """Open, fill and move every reporting unit's reports; return counts by status."""
     rng = random.Random(f"{seed}:reports")
-    districts = list(
-        AdminUnit.objects.filter(parent__code=BAC_GIANG, level=AdminUnit.Level.DISTRICT).order_by(
-            "code"
-        )
-    )
     years = services.report_years()
     counts = Counter()
     for year in years:
-        plan = list(CURRENT if year == years[-1] else PAST)
-        rng.shuffle(plan)
-        # Districts report for the years they existed in (2024; none after 1/7/2025).
-        existing = [d for d in districts if d.is_valid_on(cutoff_date(year))]
-        for district, status in zip(existing, plan, strict=False):
-            if status is None:
+        units = list(services.reporting_units(year))
+        if not units:
+            continue
+        if units[0].level == AdminUnit.Level.DISTRICT:
+            plan = list(CURRENT if year == years[-1] else PAST)
+            rng.shuffle(plan)
+        elif year == years[-1]:
+            states, weights = zip(*CURRENT_COMMUNES.items(), strict=True)
+            plan = rng.choices(states, weights, k=len(units))
+        else:
+            plan = [Status.APPROVED] * len(units)
+        for unit, status in zip(units, plan, strict=False):
+            if status is None or (year == years[-1] and unit.code in KEEP_OPEN):
                 continue
-            report = services.open_report(district, year, is_demo=True)
+            report = services.open_report(unit, year, is_demo=True)
             YearlyReport.objects.filter(pk=report.pk).update(
-                budget_spent=rng.randrange(20, 160) * 1_000_000,
+                budget_spent=rng.randrange(20, 160)
+                * 1_000_000
+                // (1 + 9 * report.is_commune_report),
                 difficulties=rng.choice(DIFFICULTIES),
                 proposals=rng.choice(PROPOSALS),
             )

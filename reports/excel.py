@@ -1,8 +1,8 @@
-"""The yearly report in Excel: the district's template and the province's workbook.
+"""The yearly report in Excel: the reporting unit's template and the province's workbook.
 
 The template is the report's grid: one row per commune, its code, name and pilot mark locked,
 its figures in unlocked cells that only take whole numbers. A very hidden sheet names the
-district and year it was made for, signed, so an upload of another district's or year's
+unit and year it was made for, signed, so an upload of another unit's or year's
 template (or of any other workbook) is refused before a cell is read. The upload is read in
 full first: every cell that breaks a rule is listed with the row and the column Excel shows,
 as the registry imports do, and nothing is returned (so nothing saved) when any does.
@@ -76,16 +76,16 @@ def headers() -> list[str]:
     ]
 
 
-# --- The district's template ---
+# --- The reporting unit's template ---
 
 
 def template(report: YearlyReport) -> bytes:
-    """The report's lines as an .xlsx for the district to fill in and upload back."""
-    district = report.district
+    """The report's lines as an .xlsx for the unit to fill in and upload back."""
+    unit = report.unit
     book = Workbook()
     sheet = book.active
     sheet.title = SHEET
-    heading = _("Report %(year)s — %(district)s") % {"year": report.year, "district": district.name}
+    heading = _("Report %(year)s — %(unit)s") % {"year": report.year, "unit": unit.name}
     title = sheet.cell(TITLE_ROW, 1, heading)
     title.font = Font(bold=True, size=14)
 
@@ -143,9 +143,9 @@ def template(report: YearlyReport) -> bytes:
     sheet.protection.formatRows = False
 
     identity = book.create_sheet(IDENTITY_SHEET)
-    identity.append(["district", district.code])
+    identity.append(["unit", unit.code])
     identity.append(["year", report.year])
-    identity.append(["token", token(district.code, report.year)])
+    identity.append(["token", token(unit.code, report.year)])
     identity.sheet_state = "veryHidden"
     book.active = 0
     # No sheet can be added, renamed, removed or unhidden.
@@ -153,8 +153,8 @@ def template(report: YearlyReport) -> bytes:
     return _bytes(book)
 
 
-def token(district_code: str, year: int) -> str:
-    return signing.dumps({"district": district_code, "year": year}, salt=SALT)
+def token(unit_code: str, year: int) -> str:
+    return signing.dumps({"unit": unit_code, "year": year}, salt=SALT)
 
 
 # --- Reading the filled-in template back ---
@@ -244,8 +244,8 @@ def _commune(report, lines, seen, number, raw, column, errors):
             CellError(
                 number,
                 column,
-                _("“%(code)s” is not a commune of %(district)s")
-                % {"code": code, "district": report.district.name},
+                _("“%(code)s” is not a commune of this report (%(unit)s)")
+                % {"code": code, "unit": report.unit.name},
             )
         )
         return None
@@ -280,8 +280,9 @@ def _check_identity(report, rows):
         raise not_template from None
     if not isinstance(found, dict):
         raise not_template
-    code, year = found.get("district"), found.get("year")
-    if code == report.district.code and year == report.year:
+    # Templates made before communes reported name the unit "district".
+    code, year = found.get("unit", found.get("district")), found.get("year")
+    if code == report.unit.code and year == report.year:
         return
     # Codes are reused across the 1/7/2025 reform: the unit that had it in the file's year.
     unit = (
@@ -290,14 +291,14 @@ def _check_identity(report, rows):
     name = unit.name if unit else code
     raise FileProblem(
         _(
-            "This file is the template of %(file_district)s for %(file_year)s, but this is "
-            "the report of %(district)s for %(year)s. Download this report's template, enter "
+            "This file is the template of %(file_unit)s for %(file_year)s, but this is "
+            "the report of %(unit)s for %(year)s. Download this report's template, enter "
             "the figures in it and upload it."
         )
         % {
-            "file_district": name,
+            "file_unit": name,
             "file_year": year,
-            "district": report.district.name,
+            "unit": report.unit.name,
             "year": report.year,
         }
     )
@@ -352,8 +353,8 @@ def consolidated(year: int) -> bytes:
         AdminUnit.objects.filter(level=AdminUnit.Level.DISTRICT, parent=province).order_by("code")
     )
     reports = {
-        report.district_id: report
-        for report in YearlyReport.objects.filter(year=year, district__in=districts)
+        report.unit_id: report
+        for report in YearlyReport.objects.filter(year=year, unit__in=districts)
     }
     in_province = CommuneYear.objects.filter(year=year, commune__parent__in=districts)
     sums = {

@@ -5,7 +5,7 @@ refreshed whenever the registry announces a change (``network.signals.registry_c
 once per transaction, for every year of the plan up to the current one.
 """
 
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from hoagiai.on_commit import gather
@@ -36,7 +36,7 @@ def is_closed(year) -> bool:
 def refresh(commune_ids=None, years=None):
     """Recount the registry figures of these communes (all when None) for these years.
 
-    Lines of a submitted or approved report stay as the district reported them, and a
+    Lines of a submitted or approved report stay as the unit reported them, and a
     figure the officer corrected stays corrected. A draft whose lines change gets a new
     version, so an officer's grid opened before the change cannot be saved over it.
     """
@@ -44,9 +44,10 @@ def refresh(commune_ids=None, years=None):
         if is_closed(year):
             continue
         figures = commune_figures(year, commune_ids)
+        frozen_reports = YearlyReport.objects.frozen().filter(year=year)
         frozen = set(
             AdminUnit.objects.filter(
-                parent__yearly_reports__in=YearlyReport.objects.frozen().filter(year=year)
+                Q(parent__yearly_reports__in=frozen_reports) | Q(yearly_reports__in=frozen_reports)
             ).values_list("pk", flat=True)
         )
         lines = CommuneYear.objects.filter(year=year)
@@ -72,7 +73,9 @@ def refresh(commune_ids=None, years=None):
         touched = {line.commune_id for line in changed} | {line.commune_id for line in new}
         if touched:
             YearlyReport.objects.filter(
-                year=year, district__children__in=touched, status__in=YearlyReport.EDITABLE
+                Q(unit__children__in=touched) | Q(unit__in=touched),
+                year=year,
+                status__in=YearlyReport.EDITABLE,
             ).update(version=F("version") + 1)
 
 

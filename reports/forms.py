@@ -9,7 +9,7 @@ from hoagiai.text import PlainTextFormMixin
 
 from .models import LINE_FIELDS, CommuneYear, YearlyReport
 from .rules import line_errors
-from .services import HEADER_FIELDS
+from .services import DISTRICT_ONLY, HEADER_FIELDS
 
 
 def _escape(value) -> str:
@@ -71,7 +71,9 @@ class LineForm(forms.Form):
 
 
 class ReportForm(PlainTextFormMixin, forms.ModelForm):
-    """The district figures and text sections, plus a text per task group it leads."""
+    """The unit's own figures and text sections, plus a text per task group it leads.
+
+    A commune has no trainers of its own: its report has no trainer fields."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -86,6 +88,10 @@ class ReportForm(PlainTextFormMixin, forms.ModelForm):
     def __init__(self, *args, group_results=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version
+        if self.instance.is_commune_report:
+            for name in DISTRICT_ONLY:
+                del self.fields[name]
+        self.header_names = [name for name in HEADER_FIELDS if name in self.fields]
         self.group_fields = []
         for result in group_results:
             name = f"group_{result.group_id}"
@@ -110,14 +116,16 @@ class ReportForm(PlainTextFormMixin, forms.ModelForm):
         return values
 
     def header(self):
-        return {name: self.cleaned_data[name] for name in HEADER_FIELDS}
+        return {name: self.cleaned_data[name] for name in self.header_names}
 
     def group_texts(self):
         return {int(name.split("_")[1]): self.cleaned_data[name] for name in self.group_fields}
 
     @property
     def figure_fields(self):
-        return [self[name] for name in HEADER_FIELDS if name not in ("difficulties", "proposals")]
+        return [
+            self[name] for name in self.header_names if name not in ("difficulties", "proposals")
+        ]
 
     @property
     def group_bound_fields(self):

@@ -25,7 +25,7 @@ LINE_FIELDS = REGISTRY_FIELDS + CASE_FIELDS
 
 
 class CommuneYear(models.Model):
-    """A commune's figures for a year: the lines the district's yearly report will group.
+    """A commune's figures for a year: a line of the yearly report that covers it.
 
     Case figures are kept as four numbers (received = successful + unsuccessful + in
     progress) so the success rate can be read on either basis (DESIGN §4, note on O8).
@@ -41,7 +41,7 @@ class CommuneYear(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
 
     # Counted from the registry as of the year's cut-off (network.figures) and kept current
-    # on every registry change while the district's report is a draft; a figure the officer
+    # on every registry change while the report is a draft; a figure the officer
     # corrects is named in ``corrected_fields`` and left alone by the recount. Submitted and
     # approved reports' lines are not recounted (reports.figures).
     teams = models.PositiveIntegerField(_("teams"), default=0)
@@ -69,7 +69,7 @@ class CommuneYear(models.Model):
     cases_in_progress = models.PositiveIntegerField(_("still in progress"), default=0)
     note = models.TextField(_("note"), blank=True)
     corrected_fields = models.JSONField(
-        _("figures corrected by the district"), default=list, blank=True, editable=False
+        _("figures corrected by the reporting unit"), default=list, blank=True, editable=False
     )
     is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
 
@@ -103,7 +103,7 @@ class CommuneYear(models.Model):
             raise ValidationError({field: message for field, message in problems})
 
     def figures(self) -> dict[str, int]:
-        """The line's figures as the district reports them (``LINE_FIELDS``)."""
+        """The line's figures as the report has them (``LINE_FIELDS``)."""
         return {name: getattr(self, name) for name in LINE_FIELDS}
 
     @property
@@ -118,11 +118,13 @@ class ReportQuerySet(models.QuerySet):
 
 
 class YearlyReport(models.Model):
-    """A district's report for a year: its communes' lines, district figures and text.
+    """A reporting unit's report for a year: its lines, its own figures and text.
 
-    The lines are the ``CommuneYear`` rows of the district's communes; the report holds
-    the workflow (draft → submitted → returned … → approved) and a version number that
-    every save raises, so two people saving the same report cannot overwrite each other.
+    The reporting unit is a district for 2024 (its lines are the ``CommuneYear`` rows of
+    its communes) and, since districts ended on 30/6/2025, a commune reporting straight
+    to the Sở Tư pháp (its one line is its own row). The report holds the workflow
+    (draft → submitted → returned … → approved) and a version number that every save
+    raises, so two people saving the same report cannot overwrite each other.
     """
 
     class Status(models.TextChoices):
@@ -134,12 +136,12 @@ class YearlyReport(models.Model):
     EDITABLE = (Status.DRAFT, Status.RETURNED)
     FROZEN = (Status.SUBMITTED, Status.APPROVED)
 
-    district = models.ForeignKey(
+    unit = models.ForeignKey(
         "units.AdminUnit",
-        verbose_name=_("district"),
+        verbose_name=_("reporting unit"),
         on_delete=models.PROTECT,
         related_name="yearly_reports",
-        limit_choices_to={"level": "district"},
+        limit_choices_to={"level__in": ["district", "commune"]},
     )
     year = models.PositiveSmallIntegerField(_("year"))
     status = models.CharField(
@@ -163,15 +165,15 @@ class YearlyReport(models.Model):
 
     history = HistoricalRecords()
     objects = ReportQuerySet.as_manager()
-    scope_path = "district"
+    scope_path = "unit"
 
     class Meta:
         verbose_name = _("yearly report")
         verbose_name_plural = _("yearly reports")
-        ordering = ["-year", "district__code"]
+        ordering = ["-year", "unit__code"]
         permissions = [("review_yearlyreport", _("Can return or approve yearly reports"))]
         constraints = [
-            models.UniqueConstraint(fields=["district", "year"], name="yearly_report_unique"),
+            models.UniqueConstraint(fields=["unit", "year"], name="yearly_report_unique"),
             models.CheckConstraint(
                 condition=Q(district_trainers_trained__lte=F("district_trainers")),
                 name="yearly_report_trained_within_trainers",
@@ -179,7 +181,7 @@ class YearlyReport(models.Model):
         ]
 
     def __str__(self):
-        return _("%(district)s — report %(year)s") % {"district": self.district, "year": self.year}
+        return _("%(unit)s — report %(year)s") % {"unit": self.unit, "year": self.year}
 
     @property
     def is_editable(self):
@@ -189,10 +191,21 @@ class YearlyReport(models.Model):
     def is_approved(self):
         return self.status == self.Status.APPROVED
 
+    @property
+    def is_commune_report(self):
+        return self.unit.level == "commune"
+
+    def commune_ids_q(self) -> Q:
+        """Which communes' lines the report holds, as a filter on ``commune``: the
+        district's communes, or the commune itself."""
+        if self.is_commune_report:
+            return Q(commune_id=self.unit_id)
+        return Q(commune__parent_id=self.unit_id)
+
     def lines(self):
-        """The commune-year rows of the district's communes, by commune code."""
+        """The commune-year rows the report covers, by commune code."""
         return (
-            CommuneYear.objects.filter(commune__parent_id=self.district_id, year=self.year)
+            CommuneYear.objects.filter(self.commune_ids_q(), year=self.year)
             .select_related("commune")
             .order_by("commune__code")
         )
@@ -243,7 +256,7 @@ class ReportEvent(models.Model):
 
 
 class GroupResult(models.Model):
-    """What the district did for a task group it leads (section V of the plan)."""
+    """What the reporting unit did for a task group it leads (section V of the plan)."""
 
     report = models.ForeignKey(
         YearlyReport,
@@ -271,7 +284,7 @@ class GroupResult(models.Model):
 
 
 class ReportDeadline(models.Model):
-    """When the districts' reports for a year are due; later ones show as late."""
+    """When the reports for a year are due; later ones show as late."""
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
     due_on = models.DateField(_("due on"))

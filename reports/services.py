@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
+from accounts.scoping import scope_for
 from network.dates import cutoff_date
 from network.figures import commune_figures
 from network.models import PilotCommune, Trainer, Training
@@ -32,6 +33,18 @@ from .models import (
 from .rules import line_errors, line_warnings
 
 Status = YearlyReport.Status
+
+
+class ReportError(Exception):
+    """The action cannot be done; the message says why, in Vietnamese."""
+
+
+class Conflict(ReportError):
+    """Someone saved the report (or the registry changed it) since the user opened it."""
+
+
+# The district's trainers: a commune report has none.
+DISTRICT_ONLY = ["district_trainers", "district_trainers_trained"]
 HEADER_FIELDS = [
     "district_trainers",
     "district_trainers_trained",
@@ -43,14 +56,6 @@ HEADER_FIELDS = [
 ]
 
 
-class ReportError(Exception):
-    """The action cannot be done; the message says why, in Vietnamese."""
-
-
-class Conflict(ReportError):
-    """Someone saved the report (or the registry changed it) since the user opened it."""
-
-
 def report_years() -> list[int]:
     """The plan years a report can be written for: up to this one."""
     plan = Plan.objects.current()
@@ -58,28 +63,22 @@ def report_years() -> list[int]:
     return [year for year in plan.years if year <= this_year] if plan else []
 
 
-def led_groups():
-    """The task groups with a task that each district's People's Committee leads."""
+def led_groups(unit: AdminUnit):
+    """The task groups with a task that the unit's People's Committee leads (each
+    district's until 30/6/2025, each commune's since)."""
+    level = Agency.Level.COMMUNE if unit.level == AdminUnit.Level.COMMUNE else Agency.Level.DISTRICT
     return TaskGroup.objects.filter(
         tasks__agency_links__role=TaskAgency.Role.LEAD,
-        tasks__agency_links__agency__level=Agency.Level.DISTRICT,
+        tasks__agency_links__agency__level=level,
     ).distinct()
 
 
-def district_figures(district: AdminUnit, year: int) -> dict[str, int]:
-    """The district-level figures the registry can give: trainers and trainings."""
+def unit_figures(unit: AdminUnit, year: int) -> dict[str, int]:
+    """The figures of the reporting unit's own that the registry can give: the district's
+    trainers (a commune has none of its own) and the trainings it or its communes held."""
     day = cutoff_date(year)
-    trainers = Trainer.objects.filter(
-        unit=district, level=Trainer.Level.DISTRICT, active_from__lte=day
-    ).filter(Q(active_to__isnull=True) | Q(active_to__gt=day))
-    trained = trainers.annotate(
-        first=Min(
-            "attendances__training__held_on",
-            filter=Q(attendances__training__audience=Training.Audience.TRAINERS),
-        )
-    ).filter(first__lte=day)
     trainings = Training.objects.filter(
-        Q(organiser=district) | Q(organiser__parent=district),
+        Q(organiser=unit) | Q(organiser__parent=unit),
         held_on__year=year,
         held_on__lte=day,
     ).annotate(
@@ -87,27 +86,91 @@ def district_figures(district: AdminUnit, year: int) -> dict[str, int]:
         + Count("mediators", distinct=True)
         + Count("officials", distinct=True)
     )
-    return {
-        "district_trainers": trainers.count(),
-        "district_trainers_trained": trained.count(),
+    figures = {
         "trainings_held": len(trainings),
         "participants": sum(training.people for training in trainings),
     }
+    if unit.level == AdminUnit.Level.DISTRICT:
+        trainers = Trainer.objects.filter(
+            unit=unit, level=Trainer.Level.DISTRICT, active_from__lte=day
+        ).filter(Q(active_to__isnull=True) | Q(active_to__gt=day))
+        trained = trainers.annotate(
+            first=Min(
+                "attendances__training__held_on",
+                filter=Q(attendances__training__audience=Training.Audience.TRAINERS),
+            )
+        ).filter(first__lte=day)
+        figures["district_trainers"] = trainers.count()
+        figures["district_trainers_trained"] = trained.count()
+    return figures
 
 
-def open_report(district: AdminUnit, year: int, is_demo=False) -> YearlyReport:
-    """The district's report for the year, created prefilled from the registry if new."""
-    report = YearlyReport.objects.filter(district=district, year=year).first()
+def reporting_units(year: int):
+    """The units expected to report for the year, as a queryset by code: the province's
+    districts while it had them (2024), else the communes of the plan area (the 58 that
+    came from Bắc Giang, or all 99 once the plan is widened) valid at the year's cut-off."""
+    day = cutoff_date(year)
+    province = AdminUnit.objects.root_province(day)
+    if province is None:
+        return AdminUnit.objects.none()
+    below = AdminUnit.objects.valid_on(day).filter(parent=province)
+    districts = below.filter(level=AdminUnit.Level.DISTRICT)
+    if districts.exists():
+        return districts.order_by("code")
+    communes = below.filter(level=AdminUnit.Level.COMMUNE)
+    plan = Plan.objects.current()
+    area = plan.area_communes(province, year) if plan else None
+    if area is not None:
+        communes = communes.filter(pk__in=area)
+    return communes.order_by("code")
+
+
+def reporting_unit_problem(unit: AdminUnit, year: int) -> str | None:
+    """Why the unit cannot report for the year, in Vietnamese; None when it can.
+
+    Districts report for the years whose cut-off they saw (2024), communes for the
+    years they exist at the cut-off (2025 on for the communes of 1/7/2025)."""
+    if unit.level not in (AdminUnit.Level.DISTRICT, AdminUnit.Level.COMMUNE):
+        return _("Only a district or a commune writes a yearly report.")
+    if not unit.is_valid_on(cutoff_date(year)):
+        return _(
+            "%(unit)s did not exist on %(day)s, the cut-off of %(year)d: it has no report "
+            "for that year."
+        ) % {
+            "unit": unit.name,
+            "day": cutoff_date(year).strftime("%d/%m/%Y"),
+            "year": year,
+        }
+    if unit.level == AdminUnit.Level.COMMUNE and unit.parent.level != AdminUnit.Level.PROVINCE:
+        return _("In %(year)d the commune's figures were reported by its district.") % {
+            "year": year
+        }
+    return None
+
+
+def open_report(unit: AdminUnit, year: int, is_demo=False) -> YearlyReport:
+    """The unit's report for the year, created prefilled from the registry if new.
+
+    A commune that began on 1/7/2025 reports the whole of 2025 for its area: the reform
+    summed its predecessors' lines into its own (``reports.reform``), and the registry
+    half is recounted over the teams it took over."""
+    report = YearlyReport.objects.filter(unit=unit, year=year).first()
     if report:
         return report
-    communes = list(district.children.filter(level=AdminUnit.Level.COMMUNE))
+    problem = reporting_unit_problem(unit, year)
+    if problem:
+        raise ReportError(problem)
+    if unit.level == AdminUnit.Level.COMMUNE:
+        communes = [unit]
+    else:
+        communes = list(unit.children.filter(level=AdminUnit.Level.COMMUNE))
     try:
         with transaction.atomic():
             report = YearlyReport.objects.create(
-                district=district, year=year, is_demo=is_demo, **district_figures(district, year)
+                unit=unit, year=year, is_demo=is_demo, **unit_figures(unit, year)
             )
             GroupResult.objects.bulk_create(
-                [GroupResult(report=report, group=group) for group in led_groups()]
+                [GroupResult(report=report, group=group) for group in led_groups(unit)]
             )
             # Every commune has a line, even one with no team yet.
             refresh({commune.pk for commune in communes}, [year])
@@ -117,7 +180,7 @@ def open_report(district: AdminUnit, year: int, is_demo=False) -> YearlyReport:
             )
     except IntegrityError:
         # Two first visits at once: the other one created it.
-        return YearlyReport.objects.get(district=district, year=year)
+        return YearlyReport.objects.get(unit=unit, year=year)
     return report
 
 
@@ -125,13 +188,17 @@ def open_report(district: AdminUnit, year: int, is_demo=False) -> YearlyReport:
 
 
 def can_edit(user, report: YearlyReport) -> bool:
-    """Only the district's own officers, and only while it is a draft or returned."""
-    return (
+    """Only the reporting unit's own officers, and only while it is a draft or returned;
+    a commune officer only while the commune exists."""
+    if not (
         report.is_editable
-        and user.has_role(Role.DISTRICT_OFFICER)
-        and user.unit_id == report.district_id
+        and user.unit_id == report.unit_id
         and user.has_perm("reports.change_yearlyreport")
-    )
+    ):
+        return False
+    if user.has_role(Role.DISTRICT_OFFICER):
+        return True
+    return user.has_role(Role.COMMUNE_OFFICER) and scope_for(user).unit is not None
 
 
 def can_review(user) -> bool:
@@ -185,7 +252,7 @@ def save_report(report, user, version, lines, header=None, group_texts=None, rea
 
     All or nothing: any line breaking a rule raises ``ReportError`` and nothing is saved
     (callers validate first and show the messages by commune and field). A registry figure
-    that differs from today's registry count is recorded as the district's correction.
+    that differs from today's registry count is recorded as the unit's correction.
     """
     if not can_edit(user, report):
         raise PermissionDenied
@@ -199,7 +266,7 @@ def save_report(report, user, version, lines, header=None, group_texts=None, rea
         stored = {line.commune_id: line for line in locked.lines()}
         unknown = set(lines) - set(stored)
         if unknown:
-            raise ReportError(_("A commune outside the district cannot be reported."))
+            raise ReportError(_("A commune outside the report cannot be reported."))
         registry = commune_figures(locked.year, list(lines))
         for commune_id, values in lines.items():
             problems = line_errors(values)
@@ -268,8 +335,12 @@ def step(report, user, action, allowed_from, to_status, comment="", warnings_see
         locked._history_user = user
         locked.save()
         if to_status in YearlyReport.EDITABLE:
-            # Back in the district's hands: the registry's figures flow in again.
-            communes = set(locked.district.children.values_list("pk", flat=True))
+            # Back in the unit's hands: the registry's figures flow in again.
+            communes = set(
+                CommuneYear.objects.filter(locked.commune_ids_q(), year=locked.year).values_list(
+                    "commune_id", flat=True
+                )
+            )
             transaction.on_commit(lambda: refresh(communes, [locked.year]))
     return locked
 
@@ -297,7 +368,7 @@ def return_report(report, user, comment):
     if not can_review(user):
         raise PermissionDenied
     if not comment.strip():
-        raise ReportError(_("Say what the district must correct: a comment is required."))
+        raise ReportError(_("Say what must be corrected: a comment is required."))
     return step(
         report, user, ReportEvent.Action.RETURN, [Status.SUBMITTED], Status.RETURNED, comment
     )
@@ -322,7 +393,7 @@ def reopen(report, user, reason):
 def pilot_communes(report) -> set[int]:
     return set(
         PilotCommune.objects.filter(
-            commune__parent_id=report.district_id,
+            report.commune_ids_q(),
             start_year__lte=report.year,
             end_year__gte=report.year,
         ).values_list("commune_id", flat=True)

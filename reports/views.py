@@ -1,4 +1,8 @@
-"""The yearly report pages: the district's report (grid, Excel, workflow) and the board."""
+"""The yearly report pages: a unit's report (grid, Excel, workflow) and the board.
+
+The reporting unit is a district for 2024 and a commune from 2025 (``YearlyReport``); the
+URLs carry its code and the year, and the code is read among the units valid at that
+year's cut-off (codes are reused across the reform)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -14,7 +18,7 @@ from accounts.scoping import scope_for
 from network.dates import cutoff_date
 from network.figures import commune_figures
 from network.spreadsheets import FileProblem, xlsx_response
-from units.models import AdminUnit
+from units.models import AdminUnit, valid_on_q
 
 from . import excel, services
 from .forms import LineForm, ReportForm, TransitionForm, UploadForm
@@ -23,24 +27,32 @@ from .models import LINE_FIELDS, CommuneYear, ReportDeadline, YearlyReport
 view_required = permission_required("reports.view_yearlyreport", raise_exception=True)
 
 
-def _district(request, code, year) -> AdminUnit:
-    """The district in the user's scope (else 404) and a reportable year (else 404)."""
+def _unit(request, code, year) -> AdminUnit:
+    """The reporting unit in the user's scope, valid at the year's cut-off (else 404), for
+    a reportable year (else 404)."""
     if year not in services.report_years():
         raise Http404
-    district = (
-        scope_for(request.user).units().filter(code=code, level=AdminUnit.Level.DISTRICT).first()
+    unit = (
+        scope_for(request.user)
+        .units()
+        .filter(
+            valid_on_q(cutoff_date(year)),
+            code=code,
+            level__in=[AdminUnit.Level.DISTRICT, AdminUnit.Level.COMMUNE],
+        )
+        .first()
     )
-    if district is None:
+    if unit is None or services.reporting_unit_problem(unit, year):
         raise Http404
-    return district
+    return unit
 
 
 def _report(request, code, year) -> YearlyReport:
-    """The report; the district's own officer opening it the first time creates it."""
-    district = _district(request, code, year)
-    if request.user.unit_id == district.pk and request.user.has_perm("reports.add_yearlyreport"):
-        return services.open_report(district, year)
-    report = YearlyReport.objects.filter(district=district, year=year).first()
+    """The report; the unit's own officer opening it the first time creates it."""
+    unit = _unit(request, code, year)
+    if request.user.unit_id == unit.pk and request.user.has_perm("reports.add_yearlyreport"):
+        return services.open_report(unit, year)
+    report = YearlyReport.objects.filter(unit=unit, year=year).first()
     if report is None:
         raise Http404
     return report
@@ -61,8 +73,8 @@ def index(request):
         districts = scope.units().districts()
     districts = districts.order_by("code")
     reports = {
-        (report.district_id, report.year): report
-        for report in YearlyReport.objects.filter(district__in=districts, year__in=years)
+        (report.unit_id, report.year): report
+        for report in YearlyReport.objects.filter(unit__in=districts, year__in=years)
     }
     deadlines = dict(ReportDeadline.objects.filter(year__in=years).values_list("year", "due_on"))
     today = timezone.localdate()
@@ -110,7 +122,7 @@ def _page(request, report, form=None, line_forms=None, upload=None, problems=Non
         line_forms = [LineForm(line=line) for line in lines]
     registry = {}
     if any(line.corrected_fields for line in lines):
-        # What the registry counts today, beside each figure the district corrected.
+        # What the registry counts today, beside each figure the unit corrected.
         registry = commune_figures(report.year, [line.commune_id for line in lines])
     warnings = services.warnings(report, lines)
     warned = {(warning.commune.pk, warning.field): warning.message for warning in warnings}
@@ -155,7 +167,8 @@ def _page(request, report, form=None, line_forms=None, upload=None, problems=Non
             "events": report.events.select_related("user"),
             "can_edit": editable,
             "can_review": services.can_review(request.user),
-            "is_officer": request.user.has_role(Role.DISTRICT_OFFICER),
+            "is_officer": request.user.has_role(Role.DISTRICT_OFFICER)
+            or request.user.has_role(Role.COMMUNE_OFFICER),
             "totals": [sum(getattr(line, name) for line in lines) for name in LINE_FIELDS],
         },
         status=status,
@@ -209,13 +222,13 @@ def transition(request, code, year):
             messages.success(request, _("The report was submitted to the Department of Justice."))
         elif action == "return":
             services.return_report(report, request.user, comment)
-            messages.success(request, _("The report was returned to the district."))
+            messages.success(request, _("The report was returned for correction."))
         elif action == "approve":
             services.approve(report, request.user, comment)
             messages.success(request, _("The report was approved; its figures are now final."))
         else:
             services.reopen(report, request.user, comment)
-            messages.success(request, _("The report was reopened and returned to the district."))
+            messages.success(request, _("The report was reopened and returned for correction."))
     except services.ReportError as error:
         messages.error(request, str(error))
     return redirect("reports:report", code, year)
@@ -225,7 +238,7 @@ def transition(request, code, year):
 @view_required
 def download_template(request, code, year):
     report = _report(request, code, year)
-    return xlsx_response(excel.template(report), f"bao-cao-{year}-{report.district.code}")
+    return xlsx_response(excel.template(report), f"bao-cao-{year}-{report.unit.code}")
 
 
 @login_required

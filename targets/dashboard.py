@@ -177,6 +177,7 @@ class Dashboard:
     source: str
     unapproved: list[tuple[str, str]]
     approved_count: int
+    reporter_count: int = 0
     # The years before this unit existed are the sums of the units it was formed from.
     summed_before: object = None
     # Targets that no longer apply at this unit, with why (the district-level ones).
@@ -210,10 +211,11 @@ def build(year, unit, years):
         basis=kpi.basis,
         source=kpi.source,
         unapproved=kpi.unapproved,
-        approved_count=len(data.districts) - len(kpi.unapproved),
+        approved_count=len(data.reporters) - len(kpi.unapproved),
+        reporter_count=len(data.reporters),
         summed_before=unit.valid_from if data.reference["lineage"] else None,
         not_applying=[(r.code, r.reason) for r in kpi.results() if r.reason],
-        by_districts=bool(data.districts),
+        by_districts=data.reported_by_districts,
     )
 
 

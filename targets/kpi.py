@@ -1,7 +1,7 @@
 """The KPI engine: every target of the plan (DESIGN §4) for a year and a unit.
 
 It reads the commune-year lines (``reports.CommuneYear``: registry counts kept current on
-write, frozen once a district's report is approved) and a few small registers (trainers,
+write, frozen once the report covering them is approved) and a few small registers (trainers,
 materials, pilot and model communes), always grouped in the database: the number of
 queries is the same for ten communes and for ten thousand.
 """
@@ -46,7 +46,7 @@ LINE_FIELDS = [
 
 CASES = ("cases_received", "cases_successful", "cases_unsuccessful")
 
-# The targets counted from the commune-year lines alone: for a year whose district reports
+# The targets counted from the commune-year lines alone: for a year whose reports
 # are all approved, they read the reports' frozen figures ("approved"). The others also
 # read the live trainer, material and commune registers, so they stay "provisional".
 LINE_CODES = {"O4", "O5", "O6a", "O6b", "O7", "O8a", "O8b"}
@@ -350,25 +350,35 @@ class KpiData:
         # The communes in scope today, not the former ones whose figures they sum.
         return len(self.commune_children) - len(self.reference["lineage"])
 
+    @property
+    def reported_by_districts(self):
+        return (
+            self.level == AdminUnit.Level.DISTRICT
+            or (
+                self.level == AdminUnit.Level.COMMUNE
+                and self.unit.parent is not None
+                and self.unit.parent.level == AdminUnit.Level.DISTRICT
+            )
+            or (self.level == AdminUnit.Level.PROVINCE and self.has_districts)
+        )
+
     @cached_property
-    def districts(self):
-        """{id: (code, name)} of the districts whose reports cover this unit's lines."""
+    def reporters(self):
+        """{id: (code, name)} of the units whose yearly reports cover this unit's lines: the
+        districts while there were districts (2024), the communes themselves since."""
         if self.level == AdminUnit.Level.DISTRICT:
             return {self.unit.pk: (self.unit.code, self.unit.name)}
         if self.level == AdminUnit.Level.COMMUNE:
             parent = self.unit.parent
             if parent and parent.level == AdminUnit.Level.DISTRICT:
                 return {parent.pk: (parent.code, parent.name)}
-            return {}
-        return {
-            pk: (code, name)
-            for pk, (code, name, level) in self.names.items()
-            if level == AdminUnit.Level.DISTRICT
-        }
+            return {self.unit.pk: (self.unit.code, self.unit.name)}
+        level = AdminUnit.Level.DISTRICT if self.has_districts else AdminUnit.Level.COMMUNE
+        return {pk: (code, name) for pk, (code, name, lvl) in self.names.items() if lvl == level}
 
     @cached_property
     def approved(self):
-        """{year: ids of districts in scope whose report for the year is approved}."""
+        """{year: ids of the reporting units in scope whose report for the year is approved}."""
         approved = defaultdict(set)
         rows = cached(
             f"kpi-approved:{self.unit.pk}:{','.join(map(str, self.years))}",
@@ -376,15 +386,15 @@ class KpiData:
             lambda: list(
                 YearlyReport.objects.filter(
                     year__in=self.years,
-                    district_id__in=self.districts,
+                    unit_id__in=self.reporters,
                     status=YearlyReport.Status.APPROVED,
                 )
                 .order_by()
-                .values_list("year", "district_id")
+                .values_list("year", "unit_id")
             ),
         )
-        for year, district_id in rows:
-            approved[year].add(district_id)
+        for year, unit_id in rows:
+            approved[year].add(unit_id)
         return approved
 
 
@@ -410,14 +420,16 @@ class Kpi:
 
     @property
     def unapproved(self):
-        """[(code, name)] of the districts in scope whose report for the year is not approved."""
+        """[(code, name)] of the reporting units in scope whose report for the year is not
+        approved."""
         approved = self.data.approved.get(self.year, set())
-        return sorted(value for pk, value in self.data.districts.items() if pk not in approved)
+        return sorted(value for pk, value in self.data.reporters.items() if pk not in approved)
 
     @property
     def source(self):
-        """ "approved" when every district in scope has its report for the year approved."""
-        return "approved" if self.data.districts and not self.unapproved else "provisional"
+        """ "approved" when every reporting unit in scope has its report for the year
+        approved."""
+        return "approved" if self.data.reporters and not self.unapproved else "provisional"
 
     def total(self, name):
         return sum(line[name] for line in self.lines.values())

@@ -32,7 +32,7 @@ def snapshot():
                 "commune__code", "year", "teams", "cases_received", "corrected_fields"
             )
         ),
-        "reports": list(YearlyReport.objects.values_list("district__code", "year", "status")),
+        "reports": list(YearlyReport.objects.values_list("unit__code", "year", "status")),
         "report events": YearlyReport.objects.get().events.count(),
         "users": sorted(User.objects.values_list("username", "unit__code")),
         "groups": sorted(

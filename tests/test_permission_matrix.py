@@ -454,7 +454,7 @@ SITE_ARGS = {
     "reports:consolidated": lambda w: [REPORT_YEAR],
     # The report exists (staff and leadership do not create it by opening it).
     **{
-        name: lambda w: [w.report.district.code, w.report.year]
+        name: lambda w: [w.report.unit.code, w.report.year]
         for name in ("reports:report", "reports:template", "reports:transition", "reports:upload")
     },
     "admin:view_on_site": lambda w: [

@@ -136,7 +136,7 @@ def test_the_template_is_the_report_grid_locked_but_for_the_figures(report):
     identity = book["_mau"]
     assert identity.sheet_state in ("hidden", "veryHidden")
     values = {row[0]: row[1] for row in identity.iter_rows(values_only=True)}
-    assert values["district"] == "213" and values["year"] == YEAR
+    assert values["unit"] == "213" and values["year"] == YEAR
     found = signing.loads(values["token"], salt="reports.template")
     assert found == {"district": "213", "year": YEAR}
 
@@ -185,11 +185,11 @@ def test_another_districts_template_is_refused(report, district_b):
     with pytest.raises(FileProblem) as raised:
         excel.read_upload(report, uploaded(workbook(other)))
     assert district_b.name in str(raised.value)
-    assert report.district.name in str(raised.value)
+    assert report.unit.name in str(raised.value)
 
 
 def test_another_years_template_is_refused(report):
-    earlier = services.open_report(report.district, YEAR - 1)
+    earlier = services.open_report(report.unit, YEAR - 1)
     with pytest.raises(FileProblem) as raised:
         excel.read_upload(report, uploaded(workbook(earlier)))
     assert str(YEAR - 1) in str(raised.value) and str(YEAR) in str(raised.value)

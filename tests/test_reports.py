@@ -96,7 +96,7 @@ def cases(received, successful, unsuccessful=0, in_progress=0):
 def test_the_officer_opens_the_report_prefilled_from_the_registry(client, officer_a, registry):
     response = login(client, officer_a).get(url("report"))
     assert response.status_code == 200
-    report = YearlyReport.objects.get(district__code="213", year=YEAR)
+    report = YearlyReport.objects.get(unit__code="213", year=YEAR)
     assert report.status == YearlyReport.Status.DRAFT
     communes = AdminUnit.objects.filter(parent__code="213", level="commune").count()
     assert report.lines().count() == communes > 1
@@ -113,7 +113,7 @@ def test_the_officer_opens_the_report_prefilled_from_the_registry(client, office
 def test_opening_twice_makes_one_report(officer_a, district_a):
     first = services.open_report(district_a, YEAR)
     assert services.open_report(district_a, YEAR) == first
-    assert YearlyReport.objects.filter(district=district_a, year=YEAR).count() == 1
+    assert YearlyReport.objects.filter(unit=district_a, year=YEAR).count() == 1
 
 
 def test_two_first_visits_at_once_make_one_report(monkeypatch, district_a):
@@ -438,7 +438,7 @@ def test_another_districts_template_is_refused_on_the_page(
     response = _upload(login(client, officer_a), report, other)
     assert response.status_code == 400
     assert district_b.name in response.content.decode()  # says whose template it is
-    assert YearlyReport.objects.get(district__code="213").version == report.version
+    assert YearlyReport.objects.get(unit__code="213").version == report.version
 
 
 def test_a_bad_cell_is_listed_by_row_and_column_and_nothing_is_saved(client, officer_a, report):

@@ -222,7 +222,7 @@ def test_a_district_officer_fills_the_report_online_and_by_excel_then_submits(
     page.get_by_role("link", name=vi("Yearly reports")).first.click()
     page.get_by_role("link", name=vi("Open the %(year)s report", year=YEAR)).click()
     expect(page).to_have_url(re.compile(rf"/bao-cao/213/{YEAR}/$"))
-    title = vi("Report %(year)s — %(district)s", year=YEAR, district=district_a.name)
+    title = vi("Report %(year)s — %(unit)s", year=YEAR, unit=district_a.name)
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
     # Prefilled from the registry: one team and three mediators in Thọ Xương.
     expect(figure(page, "Phường Thọ Xương", "teams")).to_have_value("1")
@@ -295,7 +295,7 @@ def test_a_district_officer_fills_the_report_online_and_by_excel_then_submits(
     expect(page.locator("table.grid tbody")).to_contain_text("15")
     shot(page, journey, "04-submitted")
 
-    report = YearlyReport.objects.get(district=district_a, year=YEAR)
+    report = YearlyReport.objects.get(unit=district_a, year=YEAR)
     assert report.status == YearlyReport.Status.SUBMITTED
     assert report.trainings_held == 2
     line = CommuneYear.objects.get(commune__code="07201", year=YEAR)
