@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role
 from accounts.scoping import scope_for
 from network.dates import cutoff_date
 from network.figures import commune_figures
@@ -128,6 +127,11 @@ def _page(request, report, form=None, line_forms=None, upload=None, problems=Non
     warned = {(warning.commune.pk, warning.field): warning.message for warning in warnings}
     forms_by_commune = {f.line.commune_id: f for f in line_forms or []}
     pilots = services.pilot_communes(report)
+    predecessors = []
+    began = report.unit.valid_from
+    if report.is_commune_report and began and began.year == report.year:
+        # Its first year: the report covers its predecessors' half year too.
+        predecessors = [unit.name for unit in report.unit.predecessors.order_by("code")]
     rows = []
     for line in lines:
         line_form = forms_by_commune.get(line.commune_id)
@@ -167,8 +171,7 @@ def _page(request, report, form=None, line_forms=None, upload=None, problems=Non
             "events": report.events.select_related("user"),
             "can_edit": editable,
             "can_review": services.can_review(request.user),
-            "is_officer": request.user.has_role(Role.DISTRICT_OFFICER)
-            or request.user.has_role(Role.COMMUNE_OFFICER),
+            "predecessors": predecessors,
             "totals": [sum(getattr(line, name) for line in lines) for name in LINE_FIELDS],
         },
         status=status,

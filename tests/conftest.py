@@ -12,6 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection
+from django.utils import timezone
 
 from accounts.models import Role, User
 from hoagiai import caching
@@ -36,7 +37,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def make_user(username, role, unit_code=None, is_staff=True):
     user = User.objects.create_user(username=username, password=PASSWORD, is_staff=is_staff)
     if unit_code:
-        user.unit = AdminUnit.objects.get(code=unit_code)
+        # The unit with the code today (codes are reused across the 1/7/2025 reform).
+        user.unit = AdminUnit.objects.by_code(unit_code, timezone.localdate())
         user.save()
     user.groups.add(Group.objects.get(name=role.value))
     return user
