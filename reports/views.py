@@ -69,7 +69,11 @@ def index(request):
         first = AdminUnit.objects.root_province(cutoff_date(years[0])) if years else None
         districts = AdminUnit.objects.districts().filter(parent=first)
     else:
-        districts = scope.units().districts()
+        # The officer's own reporting unit (a district until 30/6/2025, a commune since).
+        districts = scope.units().filter(
+            pk=request.user.unit_id,
+            level__in=[AdminUnit.Level.DISTRICT, AdminUnit.Level.COMMUNE],
+        )
     districts = districts.order_by("code")
     reports = {
         (report.unit_id, report.year): report
@@ -91,7 +95,15 @@ def index(request):
                     or (not submitted and today > due)
                 )
             )
-            cells.append({"year": year, "report": report, "late": late})
+            reports_then = not services.reporting_unit_problem(district, year)
+            cells.append(
+                {
+                    "year": year,
+                    "report": report,
+                    "late": late and reports_then,
+                    "none": not reports_then,
+                }
+            )
         rows.append({"district": district, "cells": cells})
     summary = []
     for index in range(len(years)):

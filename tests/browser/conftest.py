@@ -99,22 +99,36 @@ def browser(chromium_executable, monkeypatch):
 
 
 @pytest.fixture
-def page(browser, live_server):
+def new_page(browser, live_server):
+    """``new_page()``: a fresh Vietnamese-locale page on the live server, in a context of
+    its own (its own login), with console errors collected; closed at the end."""
+    contexts = []
+
+    def open_page():
+        context = browser.new_context(
+            base_url=live_server.url,
+            accept_downloads=True,
+            locale="vi-VN",
+            timezone_id="Asia/Ho_Chi_Minh",
+            viewport={"width": 1440, "height": 900},
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        opened = context.new_page()
+        opened.problems = []  # script errors and Content-Security-Policy refusals
+        opened.on("pageerror", lambda error: opened.problems.append(str(error)))
+        opened.on("console", lambda message: _console(opened, message))
+        return opened
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
     """A fresh Vietnamese-locale page on the live server; console errors are collected."""
-    context = browser.new_context(
-        base_url=live_server.url,
-        accept_downloads=True,
-        locale="vi-VN",
-        timezone_id="Asia/Ho_Chi_Minh",
-        viewport={"width": 1440, "height": 900},
-    )
-    context.set_default_timeout(TIMEOUT_MS)
-    new_page = context.new_page()
-    new_page.problems = []  # script errors and Content-Security-Policy refusals
-    new_page.on("pageerror", lambda error: new_page.problems.append(str(error)))
-    new_page.on("console", lambda message: _console(new_page, message))
-    yield new_page
-    context.close()
+    return new_page()
 
 
 def _console(page, message):
@@ -177,7 +191,9 @@ def log_in(chromium_executable):
         page.get_by_label(vi("Username")).fill(user.username)
         page.get_by_label(vi("Password")).fill(PASSWORD)
         page.get_by_role("button", name=vi("Log in")).click()
-        expect(page.locator(".site-header .who")).to_contain_text(user.username)
+        expect(page.locator(".site-header .who")).to_contain_text(
+            user.get_full_name() or user.username
+        )
         return page
 
     return enter

@@ -6,6 +6,9 @@
     and submits the report.
 (c) Leadership read the targets dashboard for another year, open a district and export the
     district's targets to Excel.
+(d) After the 1/7/2025 reform, the demo's commune officer fills the 2026 report online and
+    through Excel and submits it; the Sở Tư pháp return it, then approve it; leadership read
+    the commune's year as approved.
 
 Each logs in through the login form and saves screenshots of its key steps (conftest.py).
 """
@@ -18,14 +21,18 @@ import openpyxl
 import pytest
 from django.utils import timezone, translation
 
+from accounts.demo import DEMO_COMMUNE_CODE, create_demo_accounts
+from accounts.models import User
 from network.imports import MediatorExcel
-from network.models import Mediator
+from network.models import MediationTeam, Mediator
 from plans.models import Plan, Task
-from reports import excel
+from reports import excel, reform
 from reports.models import LINE_FIELDS, CommuneYear, YearlyReport
 from units.models import AdminUnit
 
 from .. import factories
+from ..conftest import PASSWORD
+from ..test_commune_officers import SUCCESSORS
 from .conftest import vi, vi_name, vi_text
 
 try:
@@ -367,3 +374,118 @@ def test_leadership_read_the_dashboard_open_a_district_and_export_it(
         AdminUnit.objects.filter(parent=district_a).values_list("code", flat=True)
     )
     assert_no_page_errors(page)
+
+
+# --- (d) The demo's commune officer: the 2026 report, returned once, then approved ---
+
+COMMUNE_YEAR = 2026
+COMMUNE_ONLINE = cases(9, 7, 1, 1)
+COMMUNE_BY_EXCEL = cases(11, 8, 2, 1)
+
+
+def test_the_demo_commune_officer_reports_2026_and_the_department_returns_then_approves(
+    new_page, log_in, shot, tmp_path
+):
+    reform.apply(SUCCESSORS)
+    create_demo_accounts()
+    people = {user.username: user for user in User.objects.filter(is_active=True)}
+    for user in people.values():
+        user.set_password(PASSWORD)
+        user.save()
+    commune = AdminUnit.objects.by_code(DEMO_COMMUNE_CODE, timezone.localdate())
+    team = MediationTeam.objects.create(commune=commune, name="Tổ dân phố số 1")
+    for name, sex, role in [("Phạm Thị Hoa", "F", "leader"), ("Đỗ Văn Nam", "M", "member")]:
+        Mediator.objects.create(
+            team=team, full_name=name, sex=sex, role=role, recognised_on=date(2025, 9, 1)
+        )
+    journey = "d-commune-report"
+
+    officer = log_in(new_page(), people["canboxa"])
+    officer.get_by_role("link", name=vi("Yearly reports")).first.click()
+    officer.get_by_role("link", name=vi("Open the %(year)s report", year=COMMUNE_YEAR)).click()
+    expect(officer).to_have_url(re.compile(rf"/bao-cao/{DEMO_COMMUNE_CODE}/{COMMUNE_YEAR}/$"))
+    title = vi("Report %(year)s — %(unit)s", year=COMMUNE_YEAR, unit=commune.name)
+    expect(officer.get_by_role("heading", level=1)).to_have_text(title)
+    expect(figure(officer, commune.name, "teams")).to_have_value("1")
+    expect(figure(officer, commune.name, "mediators")).to_have_value("2")
+    for name, value in COMMUNE_ONLINE.items():
+        figure(officer, commune.name, name).fill(str(value))
+    officer.get_by_role("button", name=vi("Save the report")).click()
+    expect(officer.locator(".messages .success")).to_have_text(vi("The report was saved."))
+    shot(officer, journey, "01-saved-online")
+
+    template = downloaded(
+        officer, officer.get_by_role("link", name=vi("Download the Excel template")), tmp_path
+    )
+    assert template.name == f"bao-cao-{COMMUNE_YEAR}-{DEMO_COMMUNE_CODE}.xlsx"
+    book = openpyxl.load_workbook(template)
+    sheet = book.worksheets[0]
+    assert sheet.cell(3, 1).value == DEMO_COMMUNE_CODE and sheet.cell(4, 1).value is None
+    for name, value in COMMUNE_BY_EXCEL.items():
+        assert sheet.cell(3, 4 + LINE_FIELDS.index(name)).value == COMMUNE_ONLINE[name]
+        sheet.cell(3, 4 + LINE_FIELDS.index(name), value)
+    edited = tmp_path / "bao-cao-xa-da-dien.xlsx"
+    book.save(edited)
+    upload = officer.locator("form.upload")
+    upload.locator("input[type=file]").set_input_files(edited)
+    upload.get_by_role("button", name=vi("Upload and save")).click()
+    expect(figure(officer, commune.name, "cases_received")).to_have_value("11")
+
+    def submit():
+        confirm = officer.get_by_label(
+            vi("I have checked the figures with warnings and they are right.")
+        )
+        if confirm.count():
+            confirm.check()
+        officer.get_by_role("button", name=vi("Submit to the Department of Justice")).click()
+        expect(officer.locator(".messages .success")).to_have_text(
+            vi("The report was submitted to the Department of Justice.")
+        )
+
+    submit()
+    shot(officer, journey, "02-submitted")
+
+    # The Department returns it with a comment, from the status board.
+    staff = log_in(new_page(), people["sotuphap"])
+    staff.goto(f"/bao-cao/{DEMO_COMMUNE_CODE}/{COMMUNE_YEAR}/")
+    expect(staff).to_have_url(re.compile(rf"/bao-cao/{DEMO_COMMUNE_CODE}/{COMMUNE_YEAR}/$"))
+    comment = "Đề nghị kiểm tra lại số vụ việc hòa giải không thành."
+    staff.get_by_label(vi("What must be corrected? (required)")).fill(comment)
+    staff.get_by_role("button", name=vi("Return for correction")).click()
+    expect(staff.locator(".messages .success")).to_have_text(
+        vi("The report was returned for correction.")
+    )
+
+    officer.reload()
+    expect(officer.locator(".callout-bad")).to_contain_text(comment)
+    figure(officer, commune.name, "cases_unsuccessful").fill("1")
+    figure(officer, commune.name, "cases_successful").fill("9")
+    officer.get_by_role("button", name=vi("Save the report")).click()
+    expect(officer.locator(".messages .success")).to_have_text(vi("The report was saved."))
+    submit()
+
+    staff.reload()
+    staff.get_by_role("button", name=vi("Approve the report")).click()
+    expect(staff.locator(".messages .success")).to_have_text(
+        vi("The report was approved; its figures are now final.")
+    )
+    shot(staff, journey, "03-approved")
+
+    report = YearlyReport.objects.get(unit=commune, year=COMMUNE_YEAR)
+    assert report.status == YearlyReport.Status.APPROVED
+    assert [event.action for event in report.events.all()] == [
+        "submit",
+        "return",
+        "submit",
+        "approve",
+    ]
+    (line,) = report.lines()
+    assert (line.cases_received, line.cases_successful, line.cases_unsuccessful) == (11, 9, 1)
+
+    # Leadership read the commune's year as approved on the dashboard.
+    leader = log_in(new_page(), people["lanhdao"])
+    leader.goto(f"/chi-tieu/?unit={DEMO_COMMUNE_CODE}&year={COMMUNE_YEAR}")
+    expect(leader.locator(".lead")).to_contain_text(vi("Figures of the approved commune reports."))
+    shot(leader, journey, "04-dashboard")
+    for opened in (officer, staff, leader):
+        assert_no_page_errors(opened)
