@@ -14,13 +14,10 @@ if [ ! -f .env ]; then
 fi
 
 .venv/bin/python manage.py migrate --noinput
-# The plan, Bắc Giang's units and the targets, once: loading them again would undo what
-# happened to them since (the units ended on 30/6/2025, targets the Department edited).
-if ! .venv/bin/python manage.py shell --no-imports -c "import sys; from units.models import AdminUnit; sys.exit(0 if AdminUnit.objects.exists() else 1)"; then
-  .venv/bin/python manage.py loaddata units_bac_giang plan targets
-fi
-# Fixtures load without history; give each row its first history entry (once).
-.venv/bin/python manage.py populate_history --auto -v 0
+# The plan, Bắc Giang's units and the targets, into an empty database only: loading them
+# again would undo what happened to them since (the units ended on 30/6/2025, targets the
+# Department edited in the admin).
+.venv/bin/python manage.py load_reference_data -v 0
 # Province-scale demo data (marked as demo), once: later runs find it and skip this step.
 .venv/bin/python manage.py seed_demo --scale province --seed 1 --if-empty
 # The 1/7/2025 arrangement (DESIGN §7): the new Tỉnh Bắc Ninh, the registry moved to its

@@ -1,4 +1,4 @@
-"""The plan fixture matches the plan's text (../shared/seed)."""
+"""The plan fixture matches the plan's text (docs/ke-hoach-bac-giang-hoa-giai-2024-2030.txt)."""
 
 import pytest
 

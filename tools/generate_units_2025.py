@@ -1,7 +1,7 @@
 """Generate fixtures/units_bac_ninh_2025.json: the new Tỉnh Bắc Ninh of 1/7/2025.
 
 Source: the GSO's conversion table of 1/7/2025 (units/data/bac-ninh-communes-2025-07-01.csv,
-see its README in the shared data), one row per old commune. Written here:
+see units/data/README.md), one row per old commune. Written here:
 
 - the new province (code 24, reused from Bắc Giang) and its 99 communes and wards, valid from
   1/7/2025, directly under the province (there is no district level any more);

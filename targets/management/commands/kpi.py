@@ -15,7 +15,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, required=True)
         parser.add_argument("--unit", help="GSO code; the root province when left out.")
-        parser.add_argument("--json", action="store_true", help="Print JSON (DESIGN §5).")
+        parser.add_argument("--json", action="store_true", help="Print JSON (docs/interfaces.md).")
 
     def handle(self, *args, year, unit, json: bool, **options):
         plan = Plan.objects.current()
