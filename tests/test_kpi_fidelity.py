@@ -1,0 +1,192 @@
+"""KPI fidelity (issue 18): cases an outside check worked out by hand and the engine missed."""
+
+from datetime import date
+
+import pytest
+from django.test import override_settings
+
+from network.dates import (
+    cutoff_date,
+    is_due,
+    last_recognition_due_by,
+    training_deadline,
+)
+from network.figures import commune_figures
+from network.models import MediatorAttendance, TrainingStatus, training_status
+from reports.models import CommuneYear
+from targets.kpi import Kpi
+
+from . import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def commune():
+    return factories.commune("07201")
+
+
+def newcomer(team, name, recognised, trained_on=None, **fields):
+    person = factories.mediator(team, name, recognised=recognised, **fields)
+    if trained_on:
+        MediatorAttendance.objects.create(training=factories.training(trained_on), mediator=person)
+    return person
+
+
+def six_month_rule(commune, year):
+    figures = commune_figures(year).get(commune.pk, {})
+    return tuple(figures.get(key, 0) for key in ("new_due", "new_trained_in_time", "new_pending"))
+
+
+# --- 1. O6b by the year in which the six-month deadline falls ---
+
+
+def test_a_mediator_recognised_after_june_is_measured_the_next_year(commune):
+    team = factories.team()
+    # Recognised 15/08/2025 (deadline 15/02/2026), trained 01/12/2025: in time.
+    newcomer(team, "Vi Văn Tám", date(2025, 8, 15), trained_on=date(2025, 12, 1))
+    # Recognised 20/09/2025 (deadline 20/03/2026), never trained.
+    newcomer(team, "Lý Văn Chín", date(2025, 9, 20))
+    # Recognised 10/03/2026 (deadline 10/09/2026), trained late on 01/10/2026.
+    newcomer(team, "Hà Thị Ba", date(2026, 3, 10), trained_on=date(2026, 10, 1))
+    assert six_month_rule(commune, 2025) == (0, 0, 2)  # both still to come in 2025
+    assert six_month_rule(commune, 2026) == (3, 1, 0)  # all three fall due in 2026
+
+
+def test_a_deadline_after_the_cutoff_but_within_the_year_moves_to_the_next_year(commune):
+    with override_settings(REPORT_CUTOFF_DAY=14):
+        team = factories.team()
+        newcomer(team, "Đinh Văn Hai", date(2025, 6, 20))  # deadline 20/12/2025 > 14/12
+        assert six_month_rule(commune, 2025) == (0, 0, 1)
+        assert six_month_rule(commune, 2026) == (1, 0, 0)
+
+
+def test_leaving_before_the_deadline_untrained_takes_a_mediator_out(commune):
+    team = factories.team()
+    newcomer(team, "Tạ Văn Đi", date(2025, 9, 1), left_on=date(2025, 11, 1))
+    assert six_month_rule(commune, 2025) == (0, 0, 0)
+    assert six_month_rule(commune, 2026) == (0, 0, 0)
+
+
+def test_the_engine_measures_o6b_over_the_deadlines_of_the_year(
+    commune, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        team = factories.team()
+        newcomer(team, "Vi Văn Tám", date(2025, 8, 15), trained_on=date(2025, 12, 1))
+        newcomer(team, "Lý Văn Chín", date(2025, 9, 20))
+    line = CommuneYear.objects.get(commune=commune, year=2026)
+    assert (line.new_due, line.new_trained_in_time) == (2, 1)
+    o6b = next(r for r in Kpi(2026, commune).results() if r.code == "O6b")
+    assert (o6b.numerator, o6b.denominator, o6b.value, o6b.met) == (1, 2, 0.5, False)
+
+
+# --- 2. A deadline on the cut-off day is due ---
+
+CUTOFFS = [(12, 31), (12, 14), (11, 30)]
+
+
+@pytest.mark.parametrize(("month", "day"), CUTOFFS)
+def test_the_last_deadline_on_or_before_the_cutoff_is_due(commune, month, day):
+    with override_settings(REPORT_CUTOFF_MONTH=month, REPORT_CUTOFF_DAY=day):
+        cutoff = cutoff_date(2025)
+        recognised = last_recognition_due_by(cutoff)
+        deadline = training_deadline(recognised)
+        if (month, day) != (12, 31):  # no date six months before 31/12: 30/06 → 30/12
+            assert deadline == cutoff
+        assert is_due(deadline, cutoff)
+        assert training_status(recognised, None, None, cutoff) == TrainingStatus.OVERDUE
+        team = factories.team()
+        newcomer(team, "Chưa Tập Huấn", recognised)
+        newcomer(team, "Tập Đúng Hạn", recognised, trained_on=deadline)
+        newcomer(team, "Tập Ngày Chốt", recognised, trained_on=cutoff)
+        # Recognised a day later: the deadline falls after the cut-off.
+        newcomer(team, "Mới Hơn", date.fromordinal(recognised.toordinal() + 1))
+        due, in_time, pending = six_month_rule(commune, 2025)
+        in_time_too = 2 if deadline == cutoff else 1  # trained on the cut-off day
+        assert (due, in_time, pending) == (3, in_time_too, 1)
+
+
+# --- 3. Rates rounded half up wherever people read them ---
+
+FRACTIONS = [
+    (23 / 30, "76,7%"),
+    (8 / 9, "88,9%"),
+    (1 / 8, "12,5%"),
+    (1 / 3, "33,3%"),
+    (2 / 3, "66,7%"),
+    (0.0005, "0,1%"),  # 0,05% → 0,1%
+    (0.00049, "0,0%"),
+    (0.9995, "100,0%"),  # 99,95% → 100,0%
+    (0.99949, "99,9%"),
+    (0.1235, "12,4%"),  # 0.12349999… in binary: half up on the decimal as written
+    (0.0, "0,0%"),
+    (1.0, "100,0%"),
+]
+
+
+@pytest.mark.parametrize(("fraction", "shown"), FRACTIONS)
+def test_a_rate_is_rounded_half_up_on_pages_and_in_the_admin(fraction, shown):
+    from django.utils import translation
+
+    from reports.admin import CommuneYearAdmin
+    from targets.templatetags.kpi import kpi_value
+
+    with translation.override("vi"):
+        assert kpi_value(fraction, "rate") == shown
+        line = CommuneYear(cases_received=10_000_000, cases_successful=round(fraction * 1e7))
+        assert CommuneYearAdmin.rate(None, line) == shown
+
+
+def test_other_decimals_are_rounded_half_up_too():
+    from django.utils import translation
+
+    from targets.templatetags.kpi import kpi_number, kpi_value
+
+    with translation.override("vi"):
+        assert kpi_value(80 / 3, "teams_per_trainer") == "26,7 tổ/tập huấn viên"
+        assert kpi_value(0.125, "") == "0,13"
+        assert kpi_number(1234.55) == "1.234,6"
+
+
+def test_a_success_rate_warning_rounds_half_up():
+    from reports.rules import line_warnings
+
+    values = {"teams": 1, "trained": 1, "cases_received": 9, "cases_successful": 8}
+    previous = {"teams": 1, "trained": 1, "cases_received": 30, "cases_successful": 20}
+    messages = " ".join(message for _field, message in line_warnings(values, previous, 2025))
+    assert "66,7%" in messages and "88,9%" in messages
+
+
+def test_the_dashboard_its_export_and_the_json_of_23_out_of_30(client, leader):
+    import io
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.urls import reverse
+    from python_calamine import CalamineWorkbook
+
+    CommuneYear.objects.create(
+        commune=factories.commune("07201"),
+        year=2025,
+        teams=3,
+        compliant_teams=3,
+        mediators=9,
+        trained=8,
+        cases_received=30,
+        cases_successful=23,
+        cases_in_progress=7,
+    )
+    client.force_login(leader)
+    page = client.get(reverse("dashboard"), {"year": 2025}).content.decode()
+    assert "76,7%" in page and "88,9%" in page  # O8a 23/30, O6a 8/9
+    assert "76,6%" not in page and "88,8%" not in page
+    export = client.get(reverse("dashboard-export"), {"year": 2025})
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(export.content)).get_sheet_by_index(0)
+    by_code = {row[0]: row for row in rows.to_python()}
+    assert (by_code["O8a"][2], by_code["O6a"][2]) == ("76,7%", "88,9%")
+    out = StringIO()
+    call_command("kpi", "--year", "2025", "--json", stdout=out)
+    targets = {t["code"]: t for t in json.loads(out.getvalue())["targets"]}
+    assert targets["O8a"]["value"] == 23 / 30  # JSON keeps the exact value
