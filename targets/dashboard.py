@@ -189,6 +189,17 @@ class Dashboard:
     # Whether the unit's lines are reported by districts (2024) or by communes (2025 on).
     by_districts: bool = True
 
+    @property
+    def approved_codes(self):
+        """The codes whose card reads the approved reports' figures (``Result.source``)."""
+        return [card.result.code for card in self.cards if card.result.source == "approved"]
+
+    @property
+    def provisional_codes(self):
+        """The codes whose card stays provisional: read from the live registers, or from
+        lines whose reports are not all approved."""
+        return [card.result.code for card in self.cards if card.result.source != "approved"]
+
 
 def build(year, unit, years):
     """The dashboard for ``unit`` in ``year``; trends over ``years`` (the plan's)."""

@@ -16,9 +16,10 @@ from network.models import MediatorAttendance, TrainingStatus, training_status
 from reports.models import CommuneYear
 from targets.kpi import Kpi
 
-from . import factories
+from . import factories, test_reports_kpi
 
 pytestmark = pytest.mark.django_db
+approved = test_reports_kpi.approved  # the fixture: district A's 2025 report, submitted
 
 
 @pytest.fixture
@@ -190,3 +191,92 @@ def test_the_dashboard_its_export_and_the_json_of_23_out_of_30(client, leader):
     call_command("kpi", "--year", "2025", "--json", stdout=out)
     targets = {t["code"]: t for t in json.loads(out.getvalue())["targets"]}
     assert targets["O8a"]["value"] == 23 / 30  # JSON keeps the exact value
+
+
+# --- 6. An empty register is no data, not a zero ---
+
+
+def test_a_province_with_units_but_nothing_recorded_has_no_data_for_every_code(client, leader):
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.urls import reverse
+
+    out = StringIO()
+    call_command("kpi", "--year", "2025", "--json", stdout=out)
+    targets = json.loads(out.getvalue())["targets"]
+    assert len(targets) == 15
+    for target in targets:
+        assert (target["value"], target["met"], target["short"]) == (None, None, []), target
+    client.force_login(leader)
+    board = client.get(reverse("dashboard"), {"year": 2025}).context["board"]
+    assert {card.result.code: card.status for card in board.cards} == dict.fromkeys(
+        ["O1", "O2a", "O2b", "O3", "O4", "O5", "O6a", "O6b", "O7", "O8a", "O8b", "O9"]
+        + ["T2.1", "T3.1", "T3.2"],
+        "none",
+    )
+
+
+def test_teams_recorded_but_no_trainer_material_pilot_or_model_commune(commune):
+    CommuneYear.objects.create(commune=commune, year=2025, teams=4, mediators=12)
+    r = {result.code: result for result in Kpi(2025, commune.parent.parent).results()}
+    for code in ("O1", "O2a", "O2b", "O3", "O9", "T2.1", "T3.1", "T3.2"):
+        assert (r[code].value, r[code].met) == (None, None), code
+    # A register that holds something is counted: no provincial trainer is then a real 0.
+    from network.models import Trainer
+
+    Trainer.objects.create(
+        full_name="Huyện Một", level="district", unit=commune.parent, active_from=date(2024, 1, 1)
+    )
+    r = {result.code: result for result in Kpi(2025, commune.parent.parent).results()}
+    assert (r["T3.1"].value, r["T3.1"].met) == (0, False)
+
+
+# --- 4. Where each figure comes from ---
+
+
+def cards_html(page):
+    """{code: the card's HTML} of the dashboard page."""
+    import re
+
+    return {
+        re.search(r'<span class="code">([^<]+)</span>', part).group(1): part
+        for part in page.split('<article class="kpi-card')[1:]
+    }
+
+
+def test_each_card_says_whether_its_figures_are_approved_or_provisional(
+    client, leader, province_staff, approved, district_a
+):
+    from django.urls import reverse
+
+    from reports import services
+
+    services.approve(approved, province_staff)
+    client.force_login(leader)
+    response = client.get(reverse("dashboard"), {"year": 2025, "unit": district_a.code})
+    board = response.context["board"]
+    assert board.source == "approved"
+    assert board.approved_codes == ["O4", "O5", "O6a", "O6b", "O7", "O8a", "O8b"]
+    assert board.provisional_codes == ["O2a", "O3", "O9", "T2.1", "T3.2"]
+    page = response.content.decode()
+    # The header no longer says every figure comes from the approved reports.
+    assert "Số liệu theo báo cáo năm đã được phê duyệt của các huyện." not in page
+    header = page.split('<section class="cards"')[0]
+    assert "O4, O5, O6a, O6b, O7, O8a, O8b" in header and "O2a, O3, O9, T2.1, T3.2" in header
+    cards = cards_html(page)
+    for code in board.approved_codes:
+        assert "source-approved" in cards[code] and "source-provisional" not in cards[code]
+        assert "đã duyệt" in cards[code]
+    for code in board.provisional_codes:
+        assert "source-provisional" in cards[code] and "source-approved" not in cards[code]
+
+
+def test_before_approval_every_card_is_provisional(client, leader, district_a):
+    from django.urls import reverse
+
+    client.force_login(leader)
+    response = client.get(reverse("dashboard"), {"year": 2025, "unit": district_a.code})
+    cards = cards_html(response.content.decode())
+    assert cards and all("source-provisional" in card for card in cards.values())
