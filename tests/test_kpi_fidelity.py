@@ -280,3 +280,46 @@ def test_before_approval_every_card_is_provisional(client, leader, district_a):
     response = client.get(reverse("dashboard"), {"year": 2025, "unit": district_a.code})
     cards = cards_html(response.content.decode())
     assert cards and all("source-provisional" in card for card in cards.values())
+
+
+# --- 5. The kpi command: an empty unit code is refused; its messages are Vietnamese ---
+
+
+def run_kpi(*args):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out, err = StringIO(), StringIO()
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("kpi", *args, stdout=out, stderr=err)
+    return exit_info.value.code, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize("code", ["", "00000"])
+def test_the_kpi_command_refuses_an_empty_or_unknown_unit_code(code):
+    status, out, err = run_kpi("--year", "2025", "--unit", code, "--json")
+    assert (status, out) == (2, "")
+    assert f"“{code}”" in err and "2025" in err
+
+
+def test_the_kpi_command_writes_its_messages_through_gettext(monkeypatch):
+    from targets.management.commands import kpi as command
+
+    monkeypatch.setattr(command, "_", lambda text: f"[vi] {text}")
+    for args in (["--year", "2023"], ["--year", "2025", "--unit", "00000"]):
+        status, _out, err = run_kpi(*args)
+        assert status == 2 and err.startswith("[vi] "), err
+
+
+def test_the_kpi_command_prints_its_verdicts_in_vietnamese(district_a):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("kpi", "--year", "2025", "--unit", district_a.code, stdout=out)
+    lines = {line.split()[0]: line for line in out.getvalue().splitlines()}
+    assert lines["O1"].endswith("không áp dụng")  # a provincial target at a district
+    assert lines["O4"].endswith("chưa có số liệu")  # no team recorded
+    assert "met=" not in out.getvalue() and "n/a" not in out.getvalue()
