@@ -153,10 +153,11 @@ def test_other_decimals_are_rounded_half_up_too():
 def test_a_success_rate_warning_rounds_half_up():
     from reports.rules import line_warnings
 
-    values = {"teams": 1, "trained": 1, "cases_received": 9, "cases_successful": 8}
-    previous = {"teams": 1, "trained": 1, "cases_received": 30, "cases_successful": 20}
+    # 247/2000 = 12,35% (0.12349999… in binary, so Python's own format wrote 12,3%).
+    values = {"teams": 1, "trained": 1, "cases_received": 2000, "cases_successful": 247}
+    previous = {"teams": 1, "trained": 1, "cases_received": 2400, "cases_successful": 1600}
     messages = " ".join(message for _field, message in line_warnings(values, previous, 2025))
-    assert "66,7%" in messages and "88,9%" in messages
+    assert "66,7%" in messages and "12,4%" in messages
 
 
 def test_the_dashboard_its_export_and_the_json_of_23_out_of_30(client, leader):
@@ -271,6 +272,19 @@ def test_each_card_says_whether_its_figures_are_approved_or_provisional(
         assert "đã duyệt" in cards[code]
     for code in board.provisional_codes:
         assert "source-provisional" in cards[code] and "source-approved" not in cards[code]
+    # The export says it too, beside the assessment.
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    export = client.get(reverse("dashboard-export"), {"year": 2025, "unit": district_a.code})
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(export.content)).get_sheet_by_index(0)
+    header, *lines = rows.to_python()
+    assert header[-2] == "Nguồn số liệu"
+    sources = {line[0]: line[-2] for line in lines}
+    assert {code for code, source in sources.items() if source == "đã duyệt"} == set(
+        board.approved_codes
+    )
 
 
 def test_before_approval_every_card_is_provisional(client, leader, district_a):
