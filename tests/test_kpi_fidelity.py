@@ -82,6 +82,20 @@ def test_the_engine_measures_o6b_over_the_deadlines_of_the_year(
     assert (o6b.numerator, o6b.denominator, o6b.value, o6b.met) == (1, 2, 0.5, False)
 
 
+@pytest.mark.parametrize(
+    ("day", "start", "end"), [(31, "01/01/2025", "31/12/2025"), (14, "15/12/2024", "14/12/2025")]
+)
+def test_the_o6b_card_says_which_mediators_the_year_counts(client, leader, day, start, end):
+    from django.urls import reverse
+
+    with override_settings(REPORT_CUTOFF_DAY=day):
+        client.force_login(leader)
+        response = client.get(reverse("dashboard"), {"year": 2025})
+    card = next(card for card in response.context["board"].cards if card.result.code == "O6b")
+    assert start in card.note and end in card.note
+    assert card.note in response.content.decode()
+
+
 # --- 2. A deadline on the cut-off day is due ---
 
 CUTOFFS = [(12, 31), (12, 14), (11, 30)]
