@@ -47,6 +47,31 @@ def cutoff_date(year: int) -> date:
     return date(year, settings.REPORT_CUTOFF_MONTH, settings.REPORT_CUTOFF_DAY)
 
 
+def training_deadline(recognised_on: date) -> date:
+    """Six calendar months after recognition, clamped to the month's end (target O6b)."""
+    return add_months(recognised_on, 6)
+
+
+def is_due(deadline: date, day: date) -> bool:
+    """Whether a training deadline has come as of ``day`` (its close, like every count as
+    of a day): a deadline on ``day`` itself is due. The one rule for "due" (DESIGN §4): the
+    training status, the commune-year counts and so the KPI engine all ask it."""
+    return deadline <= day
+
+
+def reporting_period(year: int) -> tuple[date, date]:
+    """(the previous year's cut-off, this year's): a year counts what falls after the
+    first and on or before the second."""
+    return cutoff_date(year - 1), cutoff_date(year)
+
+
+def falls_due_in(deadline: date, year: int) -> bool:
+    """Whether a training deadline falls in ``year``'s reporting period, so the year
+    measures it (O6b): a mediator recognised in August is measured the next year."""
+    previous, cutoff = reporting_period(year)
+    return not is_due(deadline, previous) and is_due(deadline, cutoff)
+
+
 def last_recognition_due_by(day: date) -> date:
     """The latest recognition date whose six-month deadline falls on or before ``day``.
 

@@ -2,16 +2,23 @@
 
 These are the registry half of the commune-year lines (DESIGN §3): teams, compliant teams,
 supported teams, mediators (women, ethnic minority, trained, with the material set), and the
-six-month rule for mediators recognised in the year. A handful of grouped queries serve any
-number of communes; ``reports`` stores the result and the KPI engine reads it.
+six-month rule for the mediators whose deadline falls in the year. A handful of grouped
+queries serve any number of communes; ``reports`` stores the result and the KPI engine reads it.
 """
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q
 
-from .dates import cutoff_date, last_recognition_due_by
+from .dates import (
+    cutoff_date,
+    falls_due_in,
+    is_due,
+    last_recognition_due_by,
+    reporting_period,
+    training_deadline,
+)
 from .models import (
     COUNTS_AS_TRAINING,
     MAJORITY_ETHNICITY,
@@ -89,22 +96,32 @@ def commune_figures(year: int, commune_ids=None) -> dict[int, dict[str, int]]:
         for key in ("women", "minority", "trained", "trained_in_year", "with_material"):
             line[key] = row[key]
 
-    # The six-month rule (target O6b) for mediators recognised in the year, whatever they
-    # did since: leaving before the deadline untrained takes them out of the count.
-    newcomers = Mediator.objects.filter(recognised_on__year=year, recognised_on__lte=day)
+    # The six-month rule (target O6b), by the year in which the deadline falls (DESIGN §4):
+    # due = deadlines after the previous cut-off, on or before this one, whatever the
+    # mediators did since (leaving before the deadline untrained takes them out of the
+    # count); pending = recognised by the cut-off, deadline still to come (measured the
+    # next year, never dropped).
+    previous = reporting_period(year)[0]
+    # Recognised after this bound, the deadline falls after the previous cut-off; a few
+    # days of slack cover month-end clamping, the exact test follows in Python.
+    since = last_recognition_due_by(previous) - timedelta(days=3)
+    newcomers = Mediator.objects.filter(recognised_on__gt=since, recognised_on__lte=day)
     if commune_ids is not None:
         newcomers = newcomers.filter(team__commune_id__in=commune_ids)
-    due_by = last_recognition_due_by(day)
     rows = newcomers.with_first_training().values_list(
         "team__commune_id", "recognised_on", "left_on", "first_trained_on"
     )
     for commune_id, recognised_on, left_on, trained_on in rows:
+        deadline = training_deadline(recognised_on)
+        if is_due(deadline, previous):
+            continue  # measured in an earlier year
+        status = training_status(recognised_on, left_on, trained_on, day)
+        if status == TrainingStatus.LEFT:
+            continue
         line = figures[commune_id]
-        if recognised_on > due_by:
+        if not falls_due_in(deadline, year):
             line["new_pending"] += 1
             continue
-        status = training_status(recognised_on, left_on, trained_on, day)
-        if status in (TrainingStatus.IN_TIME, TrainingStatus.LATE, TrainingStatus.OVERDUE):
-            line["new_due"] += 1
-            line["new_trained_in_time"] += status == TrainingStatus.IN_TIME
+        line["new_due"] += 1
+        line["new_trained_in_time"] += status == TrainingStatus.IN_TIME
     return dict(figures)

@@ -7,7 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from units.models import AdminUnit, current_communes
 
-from .dates import add_months, date_errors
+from .dates import date_errors, is_due, training_deadline
 
 MAJORITY_ETHNICITY = "Kinh"
 # The 54 ethnic groups of Viet Nam, as the General Statistics Office names them.
@@ -161,13 +161,14 @@ class TrainingStatus(models.TextChoices):
 
 
 def training_status(recognised_on, left_on, trained_on, day):
-    """The 6-month rule for a newly recognised mediator, as of ``day``."""
-    deadline = add_months(recognised_on, 6)
+    """The 6-month rule for a newly recognised mediator, as of ``day`` (its close: a
+    training held that day counts, and a deadline on that day has come: ``is_due``)."""
+    deadline = training_deadline(recognised_on)
     if trained_on is not None and trained_on <= day:
         return TrainingStatus.IN_TIME if trained_on <= deadline else TrainingStatus.LATE
     if left_on is not None and left_on <= min(day, deadline):
         return TrainingStatus.LEFT
-    return TrainingStatus.OVERDUE if day > deadline else TrainingStatus.PENDING
+    return TrainingStatus.OVERDUE if is_due(deadline, day) else TrainingStatus.PENDING
 
 
 # A mediator counts as trained (targets O6a, O6b) after a course for mediators under the
@@ -259,7 +260,7 @@ class Mediator(models.Model):
     @property
     def training_deadline(self):
         """Six calendar months after recognition (target O6b)."""
-        return add_months(self.recognised_on, 6)
+        return training_deadline(self.recognised_on)
 
     def training_status(self, day, trained_on=None):
         """In time / late / overdue / pending / left, as of ``day``.

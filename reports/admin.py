@@ -4,6 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_mixins import HistoryAdmin, ScopedAdminMixin
+from hoagiai.numbers import percent
 from network.admin import district_filter
 
 from .models import CASE_FIELDS, REGISTRY_FIELDS, CommuneYear, ReportDeadline, YearlyReport
@@ -49,7 +50,7 @@ class CommuneYearAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, HistoryAdmin):
     @admin.display(description=_("success rate"))
     def rate(self, figures):
         rate = figures.success_rate
-        return "—" if rate is None else f"{rate:.1%}".replace(".", ",")
+        return percent(rate)
 
 
 @admin.register(YearlyReport)

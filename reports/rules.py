@@ -9,6 +9,8 @@ reviewer sees them.
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from hoagiai.numbers import percent
+
 from .models import CommuneYear
 
 # (part, whole): a part never exceeds its whole.
@@ -100,7 +102,3 @@ def line_warnings(values: dict[str, int], previous: dict[str, int] | None, year:
                 )
             )
     return warnings
-
-
-def percent(value: float) -> str:
-    return f"{value:.1%}".replace(".", ",")

@@ -1,13 +1,16 @@
 """What the leadership dashboard shows, computed once per request from the KPI engine."""
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from network.dates import reporting_period
 from units.models import AdminUnit
 
 from .kpi import CASES, RATES, Kpi, KpiData, Result, compare, ratio
@@ -32,6 +35,7 @@ class Card:
     result: Result
     target: Target
     trend: "Trend"
+    note: str = ""  # what the figure counts, where the plan's words leave it open
 
     @property
     def status(self):
@@ -185,6 +189,17 @@ class Dashboard:
     # Whether the unit's lines are reported by districts (2024) or by communes (2025 on).
     by_districts: bool = True
 
+    @property
+    def approved_codes(self):
+        """The codes whose card reads the approved reports' figures (``Result.source``)."""
+        return [card.result.code for card in self.cards if card.result.source == "approved"]
+
+    @property
+    def provisional_codes(self):
+        """The codes whose card stays provisional: read from the live registers, or from
+        lines whose reports are not all approved."""
+        return [card.result.code for card in self.cards if card.result.source != "approved"]
+
 
 def build(year, unit, years):
     """The dashboard for ``unit`` in ``year``; trends over ``years`` (the plan's)."""
@@ -199,7 +214,10 @@ def build(year, unit, years):
     cards = []
     for result in results:
         values = {other: history.get(other, {}).get(result.code) for other in years}
-        cards.append(Card(result, result.target, build_trend(result.target, values)))
+        card = Card(result, result.target, build_trend(result.target, values))
+        if result.code == "O6b":
+            card.note = o6b_note(year)
+        cards.append(card)
     return Dashboard(
         year=year,
         cutoff=kpi.cutoff,
@@ -217,6 +235,20 @@ def build(year, unit, years):
         not_applying=[(r.code, r.reason) for r in kpi.results() if r.reason],
         by_districts=data.reported_by_districts,
     )
+
+
+def o6b_note(year):
+    """Which new mediators O6b counts in ``year``: those whose six-month deadline falls in
+    the year's reporting period (DESIGN §4)."""
+    previous, cutoff = reporting_period(year)
+    return gettext(
+        "Counts the new mediators whose six-month training deadline falls from %(start)s "
+        "to %(end)s (a deadline on the cut-off day included); those recognised later are "
+        "counted in the year their deadline falls."
+    ) % {
+        "start": date_format(previous + timedelta(days=1), "SHORT_DATE_FORMAT"),
+        "end": date_format(cutoff, "SHORT_DATE_FORMAT"),
+    }
 
 
 def pilot_rate(kpi, pilot):

@@ -60,6 +60,21 @@ APPLIES = {
 }
 NO_DISTRICTS = "không còn cấp huyện từ 01/7/2025"
 
+# The small registers some targets read beside the commune-year lines. One rule for every
+# code: no data is null ("chưa có số liệu"), never 0 and "not met". A target whose register
+# holds nothing in scope dated by the cut-off has no value; the line targets are null
+# when their denominator is 0 (no teams, no mediators, no cases, no newcomer due).
+REGISTERS = {
+    "O1": "materials",
+    "O2a": "trainers",
+    "O2b": "trainers",
+    "O3": "trainers",
+    "T3.1": "trainers",
+    "T3.2": "trainers",
+    "O9": "model_communes",
+    "T2.1": "pilots",
+}
+
 RATES = {
     "O4": ("compliant_teams", "teams"),
     "O5": ("supported_teams", "teams"),
@@ -473,6 +488,9 @@ class Kpi:
             result.applies, result.reason = self._still_applies(target)
         if not result.applies or self.is_future:
             return result
+        register = REGISTERS.get(self._measured_as(target))
+        if register and not self.recorded(register):
+            return result  # nothing recorded: no data, not a zero
         if target.replaces_id:
             measure = self.measure_replacement
         else:
@@ -481,6 +499,22 @@ class Kpi:
             measure = self.measure_rate
         measure(result, threshold, upper)
         return result
+
+    def _measured_as(self, target):
+        """The code a target is counted as: its own, or the replaced target's."""
+        if target.replaces_id:
+            return next((t.code for t in self.data.targets if t.pk == target.replaces_id), None)
+        return target.code
+
+    def recorded(self, register) -> bool:
+        """Whether the register holds anything in scope dated on or before the cut-off."""
+        if register == "trainers":
+            return any(row["active_from"] <= self.cutoff for row in self.data.trainers)
+        if register == "materials":
+            return any(day <= self.cutoff for _kind, day in self.data.materials)
+        if register == "model_communes":
+            return any(year <= self.year for _commune, year in self.data.model_communes)
+        return any(start <= self.year for _commune, _parent, start, _end in self.data.pilots)
 
     def _still_applies(self, target) -> tuple[bool, str | None]:
         """A target counted per district stops without districts (or gives way to the

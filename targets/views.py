@@ -102,6 +102,7 @@ def dashboard_export(request):
             card.target.requirement_text,
             card.result.numerator,
             card.result.denominator,
+            _("approved") if card.result.source == "approved" else _("provisional"),
             status_label(card.result.met),
         ]
         for card in data.cards
@@ -125,6 +126,7 @@ def dashboard_export(request):
                     _("Met when"),
                     _("Numerator"),
                     _("Denominator"),
+                    _("Source of the figures"),
                     _("Assessment"),
                 ],
                 targets,

@@ -38,8 +38,13 @@ def test_trained_the_day_after_the_deadline_is_late():
     assert status(trained_on=date(2025, 7, 16)) == TrainingStatus.LATE
 
 
-def test_untrained_on_the_deadline_is_still_pending():
-    assert status(day=date(2025, 7, 15)) == TrainingStatus.PENDING
+def test_untrained_at_the_close_of_the_deadline_day_is_overdue():
+    # A deadline on the day itself is due (network.dates.is_due, DESIGN §4).
+    assert status(day=date(2025, 7, 15)) == TrainingStatus.OVERDUE
+
+
+def test_untrained_the_day_before_the_deadline_is_still_pending():
+    assert status(day=date(2025, 7, 14)) == TrainingStatus.PENDING
 
 
 def test_untrained_the_day_after_the_deadline_is_overdue():

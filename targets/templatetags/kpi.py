@@ -1,8 +1,11 @@
-"""How the dashboard writes values for people: 87,5%, 40,0 tổ/TVH, 23."""
+"""How the dashboard writes values for people: 87,5%, 40,0 tổ/TVH, 23 (rounded half up:
+hoagiai/numbers.py)."""
 
 from django import template
 from django.utils import formats
 from django.utils.translation import gettext as _
+
+from hoagiai.numbers import decimal_text, percent
 
 register = template.Library()
 
@@ -12,13 +15,13 @@ def kpi_value(value, kind):
     if value is None:
         return "—"
     if kind == "rate":
-        return formats.number_format(value * 100, 1) + "%"
+        return percent(value)
     if kind == "number":
         return kpi_number(value)
     if kind == "teams_per_trainer":
-        return _("%(value)s teams/trainer") % {"value": formats.number_format(value, 1)}
+        return _("%(value)s teams/trainer") % {"value": decimal_text(value, 1)}
     if isinstance(value, float) and not value.is_integer():
-        return formats.number_format(value, 2)
+        return decimal_text(value, 2)
     return formats.number_format(int(value), 0, force_grouping=True)
 
 
@@ -27,7 +30,7 @@ def kpi_number(value):
     if value is None:
         return "—"
     if isinstance(value, float) and not value.is_integer():
-        return formats.number_format(value, 1, force_grouping=True)
+        return decimal_text(value, 1, grouping=True)
     return formats.number_format(int(value), 0, force_grouping=True)
 
 
