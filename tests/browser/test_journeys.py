@@ -485,7 +485,11 @@ def test_the_demo_commune_officer_reports_2026_and_the_department_returns_then_a
     # Leadership read the commune's year as approved on the dashboard.
     leader = log_in(new_page(), people["lanhdao"])
     leader.goto(f"/chi-tieu/?unit={DEMO_COMMUNE_CODE}&year={COMMUNE_YEAR}")
-    expect(leader.locator(".lead")).to_contain_text(vi("Figures of the approved commune reports."))
+    expect(leader.locator(".lead .provisional")).to_have_count(0)
+    success = leader.locator("article.kpi-card").filter(
+        has=leader.locator(".code", has_text="O8a")
+    )
+    expect(success.locator(".source-approved")).to_have_text(vi("approved"))
     shot(leader, journey, "04-dashboard")
     for opened in (officer, staff, leader):
         assert_no_page_errors(opened)
