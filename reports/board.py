@@ -93,7 +93,7 @@ class Row:
 
     @property
     def status_label(self) -> str:
-        return Status(self.status).label if self.status else _("not started")
+        return Status(self.status).label if self.status else _("Not started")
 
     @property
     def can_approve(self) -> bool:
