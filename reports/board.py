@@ -13,7 +13,10 @@ from datetime import date, datetime, time, timedelta
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, F, FilteredRelation, JSONField, OuterRef, Q, Subquery
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -90,10 +93,10 @@ class Row:
     last_submitted: datetime | None
     warnings: list[str]
     late: bool
-
-    @property
-    def status_label(self) -> str:
-        return Status(self.status).label if self.status else _("Not started")
+    # Ready for the page (a hundred rows: the template only prints them).
+    url: str = ""
+    status_label: str = ""
+    submitted_on: str = ""
 
     @property
     def can_approve(self) -> bool:
@@ -171,6 +174,10 @@ def build(
         last_submitted=Subquery(latest.values("at")[:1]),
         last_warnings=Subquery(latest.values("warnings")[:1], output_field=JSONField()),
     ).order_by("code", "pk")[offset : offset + PAGE_SIZE]
+    # The report's address with the code left to fill: codes are digits only.
+    address = reverse("reports:report", args=["CODE", year])
+    labels = {status: capfirst(label) for status, label in Status.choices}
+    not_started = _("Not started")
     rows = [
         Row(
             unit=unit,
@@ -180,6 +187,13 @@ def build(
             last_submitted=unit.last_submitted,
             warnings=unit.last_warnings or [],
             late=is_late(unit.first_submitted, due, today),
+            url=address.replace("CODE", unit.code) if unit.report_id else "",
+            status_label=labels[unit.report_status] if unit.report_status else not_started,
+            submitted_on=(
+                date_format(timezone.localtime(unit.last_submitted), "SHORT_DATE_FORMAT")
+                if unit.last_submitted
+                else ""
+            ),
         )
         for unit in found
     ]
