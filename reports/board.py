@@ -77,7 +77,8 @@ def filter_q(name: str, due: date, today: date) -> Q:
 
 def search_q(text: str) -> Q:
     """A unit by its code, or by a part of its name typed with or without accents."""
-    return Q(code__startswith=text) | Q(name__unaccent__icontains=text)
+    # The transform folds case and marks on both sides: a plain "contains" is enough.
+    return Q(code__startswith=text) | Q(name__unaccent__contains=text)
 
 
 def clean_search(text: str | None) -> str:
