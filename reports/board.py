@@ -12,7 +12,17 @@ from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, F, FilteredRelation, JSONField, OuterRef, Q, Subquery
+from django.db.models import (
+    CharField,
+    Count,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    JSONField,
+    OuterRef,
+    Q,
+    Subquery,
+)
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -20,6 +30,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from hoagiai.text import fold
+from network.lookups import Unaccent
 from units.models import AdminUnit
 
 from . import services
@@ -75,10 +87,14 @@ def filter_q(name: str, due: date, today: date) -> Q:
     return Q(report__status=name)
 
 
-def search_q(text: str) -> Q:
-    """A unit by its code, or by a part of its name typed with or without accents."""
-    # The transform folds case and marks on both sides: a plain "contains" is enough.
-    return Q(code__startswith=text) | Q(name__unaccent__contains=text)
+def _search(units, text: str):
+    """The units whose code starts with ``text`` or whose name holds it, typed with or
+    without accents. The term is folded here, once: folded by the database it would be
+    folded again for every row (``unaccent`` is not immutable)."""
+    folded = ExpressionWrapper(Unaccent("name"), output_field=CharField())  # not bilateral
+    return units.alias(folded_name=folded).filter(
+        Q(code__startswith=text) | Q(folded_name__contains=fold(text))
+    )
 
 
 def clean_search(text: str | None) -> str:
@@ -148,7 +164,7 @@ def build(
     )
     search = clean_search(search)
     if search:
-        units = units.filter(search_q(search))
+        units = _search(units, search)
     late = late_q(due, today)
     counts = units.aggregate(
         total=Count("pk"),
