@@ -13,7 +13,7 @@ import re
 from collections import defaultdict
 
 from django.core import signing
-from django.db.models import Sum
+from django.db.models import OuterRef, Subquery, Sum
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -37,7 +37,7 @@ from network.spreadsheets import (
 from units.models import AdminUnit
 
 from . import services
-from .models import LINE_FIELDS, CommuneYear, YearlyReport
+from .models import LINE_FIELDS, CommuneYear, ReportEvent, YearlyReport
 from .rules import label, line_errors
 
 # Sheet names are part of the file format, not of the interface: they stay as they are.
@@ -347,11 +347,13 @@ def _blank(value) -> bool:
 
 
 def consolidated(year: int) -> bytes:
-    """A summary sheet of every district of the province, then one sheet per district."""
-    province = AdminUnit.objects.root_province(cutoff_date(year))
-    districts = list(
-        AdminUnit.objects.filter(level=AdminUnit.Level.DISTRICT, parent=province).order_by("code")
-    )
+    """The year's reporting units in one workbook: for a commune year (2025 on) a summary
+    sheet with a row per commune and a totals row; for a district year (2024) a summary of
+    the districts, then one sheet per district with its communes' lines."""
+    units = list(services.reporting_units(year))
+    if units and all(unit.level == AdminUnit.Level.COMMUNE for unit in units):
+        return _by_commune(year, units)
+    districts = [unit for unit in units if unit.level == AdminUnit.Level.DISTRICT]
     reports = {
         report.unit_id: report
         for report in YearlyReport.objects.filter(year=year, unit__in=districts)
@@ -423,6 +425,66 @@ def consolidated(year: int) -> bytes:
             widths=[10, 26, 9],
             rate=True,
         )
+    return _bytes(book)
+
+
+def _by_commune(year: int, communes: list[AdminUnit]) -> bytes:
+    """One summary sheet: each reporting commune's status, latest submission and line as it
+    stands (blank when the commune has no line yet), then the totals."""
+    latest = (
+        ReportEvent.objects.filter(report=OuterRef("pk"), action=ReportEvent.Action.SUBMIT)
+        .order_by("-at", "-pk")
+        .values("at")[:1]
+    )
+    reports = {
+        report.unit_id: report
+        for report in YearlyReport.objects.filter(year=year, unit__in=communes).annotate(
+            last_submitted=Subquery(latest)
+        )
+    }
+    lines = {
+        line.commune_id: line
+        for line in CommuneYear.objects.filter(year=year, commune__in=communes)
+    }
+    rows, totals = [], dict.fromkeys(LINE_FIELDS, 0)
+    for commune in communes:
+        report, line = reports.get(commune.pk), lines.get(commune.pk)
+        submitted = report.last_submitted if report else None
+        if line is not None:
+            for name in LINE_FIELDS:
+                totals[name] += getattr(line, name)
+        rows.append(
+            [
+                commune.code,
+                commune.name,
+                capfirst(report.get_status_display()) if report else _("Not started"),
+                timezone.localdate(submitted) if submitted else None,
+            ]
+            + [getattr(line, name) if line else None for name in LINE_FIELDS]
+            + [line.success_rate if line else None]
+        )
+    received, successful = totals["cases_received"], totals["cases_successful"]
+    rows.append(
+        [None, _("Total (%(count)d communes)") % {"count": len(communes)}, None, None]
+        + [totals[name] for name in LINE_FIELDS]
+        + [successful / received if received else None]
+    )
+    book = Workbook()
+    summary = book.active
+    summary.title = SUMMARY_SHEET
+    _table(
+        summary,
+        [_("Commune code"), _("Commune"), _("Status"), _("Submitted on")]
+        + [label(name) for name in LINE_FIELDS]
+        + [_("success rate")],
+        rows,
+        widths=[10, 26, 16, 12],
+        dates={4},
+        rate=True,
+    )
+    for cell in summary[summary.max_row]:
+        cell.font = BOLD
+        cell.border = Border(top=THIN)
     return _bytes(book)
 
 

@@ -9,19 +9,23 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from accounts.models import Role, commune_officer_unit_problem
 from accounts.scoping import scope_for
 from network.dates import cutoff_date
 from network.figures import commune_figures
 from network.spreadsheets import FileProblem, xlsx_response
 from units.models import AdminUnit, valid_on_q
 
-from . import excel, services
+from . import board, excel, services
 from .forms import LineForm, ReportForm, TransitionForm, UploadForm
-from .models import LINE_FIELDS, CommuneYear, ReportDeadline, YearlyReport
+from .models import LINE_FIELDS, CommuneYear, YearlyReport
 
 view_required = permission_required("reports.view_yearlyreport", raise_exception=True)
 
@@ -57,70 +61,122 @@ def _report(request, code, year) -> YearlyReport:
     return report
 
 
+def _board_year(request, years) -> int | None:
+    """The year asked for (``?year=``) when it is a report year, else the latest."""
+    value = request.GET.get("year", "")
+    if value.isdigit() and int(value) in years:
+        return int(value)
+    return years[-1] if years else None
+
+
+def _page_number(value) -> int:
+    return int(value) if value.isdigit() and len(value) < 7 else 1
+
+
 @login_required
 @view_required
 def index(request):
-    """Officers: their district's reports by year. Province: districts × years."""
+    """Province: the status board of one year's reporting units (districts for 2024,
+    communes since). Officers: their own unit's reports, year by year."""
     scope = scope_for(request.user)
     years = services.report_years()
-    if scope.unrestricted:
-        # The districts that reported: those of the province as the plan found it (they
-        # ended on 30/6/2025; their 2024 reports stay here).
-        first = AdminUnit.objects.root_province(cutoff_date(years[0])) if years else None
-        districts = AdminUnit.objects.districts().filter(parent=first)
-    else:
-        # The officer's own reporting unit (a district until 30/6/2025, a commune since).
-        districts = scope.units().filter(
-            pk=request.user.unit_id,
-            level__in=[AdminUnit.Level.DISTRICT, AdminUnit.Level.COMMUNE],
+    if not scope.unrestricted:
+        return _officer_index(request, scope, years)
+    year = _board_year(request, years)
+    result = None
+    if year is not None:
+        result = board.build(
+            year,
+            status=request.GET.get("status", ""),
+            search=request.GET.get("q", ""),
+            page=_page_number(request.GET.get("page", "")),
         )
-    districts = districts.order_by("code")
-    reports = {
-        (report.unit_id, report.year): report
-        for report in YearlyReport.objects.filter(unit__in=districts, year__in=years)
-    }
-    deadlines = dict(ReportDeadline.objects.filter(year__in=years).values_list("year", "due_on"))
-    today = timezone.localdate()
-    rows = []
-    for district in districts:
-        cells = []
-        for year in years:
-            report = reports.get((district.pk, year))
-            due = deadlines.get(year)
-            submitted = report.submitted_at if report else None
-            late = bool(
-                due
-                and (
-                    (submitted and timezone.localdate(submitted) > due)
-                    or (not submitted and today > due)
-                )
-            )
-            reports_then = not services.reporting_unit_problem(district, year)
-            cells.append(
-                {
-                    "year": year,
-                    "report": report,
-                    "late": late and reports_then,
-                    "none": not reports_then,
-                }
-            )
-        rows.append({"district": district, "cells": cells})
-    summary = []
-    for index in range(len(years)):
-        column = [row["cells"][index] for row in rows]
-        approved = [cell for cell in column if cell["report"] and cell["report"].is_approved]
-        summary.append({"approved": len(approved), "late": sum(cell["late"] for cell in column)})
     return render(
         request,
-        "reports/index.html",
+        "reports/board.html",
         {
-            "rows": rows,
-            "summary": summary,
+            "board": result,
             "years": years,
-            "deadlines": [(year, deadlines.get(year)) for year in years],
-            "board": scope.unrestricted,
+            "filters": [(key, label, result.counts[key]) for key, label in board.FILTERS.items()]
+            if result
+            else [],
+            "can_review": services.can_review(request.user),
+            "statuses": YearlyReport.Status,
         },
     )
+
+
+def _officer_index(request, scope, years):
+    """The officer's unit's report for each year it reports (a short list)."""
+    unit = scope.unit
+    if unit is not None and unit.level not in (AdminUnit.Level.DISTRICT, AdminUnit.Level.COMMUNE):
+        unit = None
+    years = [year for year in years if unit and not services.reporting_unit_problem(unit, year)]
+    reports = {
+        report.year: report for report in YearlyReport.objects.filter(unit=unit, year__in=years)
+    }
+    today = timezone.localdate()
+    rows = []
+    for year in reversed(years):
+        report = reports.get(year)
+        due = board.due_on(year)
+        rows.append(
+            {
+                "year": year,
+                "report": report,
+                "due": due,
+                "late": board.is_late(report.submitted_at if report else None, due, today),
+            }
+        )
+    problem = None
+    if unit is None and request.user.has_role(Role.COMMUNE_OFFICER):
+        # Say why: no commune set, or one that ended (naming the one that took it).
+        problem = commune_officer_unit_problem(request.user.unit)
+    return render(request, "reports/index.html", {"unit": unit, "rows": rows, "problem": problem})
+
+
+@login_required
+@view_required
+@require_POST
+def bulk_approve(request):
+    """Approve the chosen submitted reports that had no warnings; say which were skipped."""
+    if not services.can_review(request.user):
+        raise PermissionDenied
+    years = services.report_years()
+    value = request.POST.get("year", "")
+    if not (value.isdigit() and int(value) in years):
+        raise Http404
+    year = int(value)
+    approved, skipped = board.bulk_approve(request.user, year, request.POST.getlist("report"))
+    if approved:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d report of %(year)d was approved.",
+                "%(count)d reports of %(year)d were approved.",
+                len(approved),
+            )
+            % {"count": len(approved), "year": year},
+        )
+    elif not skipped:
+        messages.warning(request, _("Choose the reports to approve first."))
+    if skipped:
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)d report was not approved:",
+                "%(count)d reports were not approved:",
+                len(skipped),
+            )
+            % {"count": len(skipped)},
+        )
+        for item in skipped:
+            messages.warning(request, f"{item.name}: {item.reason}")
+    query = {"year": year}
+    for name in ("status", "q", "page"):
+        if request.POST.get(name):
+            query[name] = request.POST[name]
+    return redirect(f"{reverse('reports:index')}?{urlencode(query)}")
 
 
 def _page(request, report, form=None, line_forms=None, upload=None, problems=None, status=200):

@@ -297,3 +297,19 @@ def test_the_report_year_is_the_communes_own_even_when_a_code_was_reused(officer
     report = services.open_report(today_unit(BAC_GIANG), YEAR)
     assert report.unit.valid_from == date(2025, 7, 1)
     assert report.unit.is_valid_on(timezone.localdate())
+
+
+def test_an_officer_whose_commune_ended_is_told_which_commune_took_it(client, reformed):
+    user = commune_officer("xa_cu_2", None)
+    user.unit = AdminUnit.objects.by_code("07201", date(2025, 6, 30))  # Phường Thọ Xương
+    user.save()
+    page = login(client, user).get(reverse("reports:index")).content.decode()
+    assert "Phường Thọ Xương (07201) đã kết thúc ngày 30/06/2025" in page
+    assert "Phường Bắc Giang" in page
+    assert "Mở báo cáo năm 2026" not in page
+
+
+def test_an_officer_without_a_commune_is_told_to_ask_the_department(client, reformed):
+    user = commune_officer("xa_trong", None)
+    page = login(client, user).get(reverse("reports:index")).content.decode()
+    assert "Sở Tư pháp" in page and "Mở báo cáo năm 2026" not in page

@@ -93,6 +93,7 @@ A_LOGIN, A_INDEX = ADMIN_LOGIN, ADMIN_INDEX
 OUT = LOGGED_OUT
 TO_REPORT = Redirect("reports:report")
 TO_CELL = Redirect("progress-cell")
+TO_BOARD = Redirect("reports:index")
 ICON = Redirect("/static/favicon.svg")
 
 # fmt: off
@@ -125,6 +126,7 @@ SITE_GET = {
     # POST-only views (their POST rows are below).
     "reports:transition":          (LOGIN,   405,      405,      405,  405),
     "reports:upload":              (LOGIN,   405,      405,      405,  405),
+    "reports:bulk-approve":        (LOGIN,   405,      405,      405,  405),
     "login":                       (200,     HOME,     HOME,     HOME, HOME),
     # Province staff create commune officers from an Excel list (accounts.officers).
     "commune-officers":            (LOGIN,   403,      403,      200,  403),
@@ -149,6 +151,8 @@ SITE_POST = {
     "reports:transition return":   (LOGIN,   403,      404, TO_REPORT, 403),
     "reports:transition approve":  (LOGIN,   403,      404, TO_REPORT, 403),
     "reports:transition reopen":   (LOGIN,   403,      404, TO_REPORT, 403),
+    # Approving the chosen reports from the board: the province's reviewers only.
+    "reports:bulk-approve":        (LOGIN,   403,      403,  TO_BOARD,  403),
     # An empty list: staff reach the form (400); nobody else may create accounts.
     "commune-officers":            (LOGIN,   403,      403,      400,  403),
 }
@@ -472,6 +476,7 @@ SITE_QUERY = {
 }
 SITE_PATH = {"admin/(?P<url>.*)$": "/admin/khong-co-trang-nay/"}
 SITE_DATA = {
+    "reports:bulk-approve": lambda w: {"year": REPORT_YEAR, "report": w.report.pk},
     "progress-cell": lambda w: {
         "responsibility": w.responsibility.pk,
         "action": "status",

@@ -28,7 +28,7 @@ SITE_PARAMETERS = {
     "dashboard-export": ["unit", "year"],
     "target-detail": ["unit", "year"],
     "training-due": ["district", "status", "page"],
-    "reports:index": [],
+    "reports:index": ["year", "status", "q", "page"],
     "reports:consolidated": [],
     "reports:report": [],
     "reports:template": [],
@@ -42,6 +42,7 @@ NOT_LISTS = {
     "logout",
     "reports:transition",
     "reports:upload",
+    "reports:bulk-approve",
     # A form (the commune officers' Excel list) and Django's set-password pages: no filters.
     "commune-officers",
     "password_reset_confirm",

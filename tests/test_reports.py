@@ -378,11 +378,15 @@ def test_a_stale_submit_is_refused(client, officer_a, report):
 def test_the_board_shows_every_district_and_late_reports(client, province_staff, officer_a, report):
     ReportDeadline.objects.filter(year=2024).update(due_on=date(2025, 1, 15))
     services.submit(report, officer_a, acknowledged=True)
-    page = login(client, province_staff).get(reverse("reports:index")).content.decode()
+    login(client, province_staff)
+    page = client.get(reverse("reports:index"), {"year": YEAR}).content.decode()
     districts = AdminUnit.objects.filter(level="district")
     assert all(district.name in page for district in districts)
     assert url("report") in page
-    assert 'class="late"' in page  # 2024 reports never submitted, due 15/01/2025
+    # 2024 reports never submitted, due 15/01/2025: every district is late.
+    late = client.get(reverse("reports:index"), {"year": 2024}).context["board"]
+    assert late.counts["late"] == districts.count() == late.counts["not_started"]
+    assert 'class="late"' in client.get(reverse("reports:index"), {"year": 2024}).content.decode()
 
 
 def test_an_officer_lists_only_its_own_district(client, officer_a, report):
