@@ -447,7 +447,13 @@ def test_the_demo_commune_officer_reports_2026_and_the_department_returns_then_a
 
     # The Department returns it with a comment, from the status board.
     staff = log_in(new_page(), people["sotuphap"])
-    staff.goto(f"/bao-cao/{DEMO_COMMUNE_CODE}/{COMMUNE_YEAR}/")
+    staff.get_by_role("link", name=vi("Yearly reports")).first.click()
+    submitted_filter = staff.locator(".count-submitted a")
+    expect(submitted_filter).to_contain_text("1")
+    submitted_filter.click()
+    expect(staff.locator("table tbody tr")).to_have_count(1)
+    shot(staff, journey, "03-board-submitted")
+    staff.get_by_role("link", name=commune.name, exact=True).click()
     expect(staff).to_have_url(re.compile(rf"/bao-cao/{DEMO_COMMUNE_CODE}/{COMMUNE_YEAR}/$"))
     comment = "Đề nghị kiểm tra lại số vụ việc hòa giải không thành."
     staff.get_by_label(vi("What must be corrected? (required)")).fill(comment)
@@ -469,7 +475,7 @@ def test_the_demo_commune_officer_reports_2026_and_the_department_returns_then_a
     expect(staff.locator(".messages .success")).to_have_text(
         vi("The report was approved; its figures are now final.")
     )
-    shot(staff, journey, "03-approved")
+    shot(staff, journey, "04-approved")
 
     report = YearlyReport.objects.get(unit=commune, year=COMMUNE_YEAR)
     assert report.status == YearlyReport.Status.APPROVED
@@ -486,10 +492,8 @@ def test_the_demo_commune_officer_reports_2026_and_the_department_returns_then_a
     leader = log_in(new_page(), people["lanhdao"])
     leader.goto(f"/chi-tieu/?unit={DEMO_COMMUNE_CODE}&year={COMMUNE_YEAR}")
     expect(leader.locator(".lead .provisional")).to_have_count(0)
-    success = leader.locator("article.kpi-card").filter(
-        has=leader.locator(".code", has_text="O8a")
-    )
+    success = leader.locator("article.kpi-card").filter(has=leader.locator(".code", has_text="O8a"))
     expect(success.locator(".source-approved")).to_have_text(vi("approved"))
-    shot(leader, journey, "04-dashboard")
+    shot(leader, journey, "05-dashboard")
     for opened in (officer, staff, leader):
         assert_no_page_errors(opened)
