@@ -58,7 +58,8 @@ def test_a_new_trainer_shows_on_the_next_request(leader_client, district_a):
     CommuneYear.objects.create(commune=commune, year=2025, teams=30, mediators=200)
     province = AdminUnit.objects.root_province()
     o2b = card(leader_client, "O2b")
-    assert (o2b.numerator, o2b.denominator, o2b.met) == (30, 0, False)  # no trainer
+    # No trainer recorded at all: no data (issue 18), not 0 and "not met".
+    assert (o2b.numerator, o2b.denominator, o2b.met) == (None, None, None)
     Trainer.objects.create(
         full_name="Hoàng Văn Nam", level="province", unit=province, active_from=date(2025, 1, 1)
     )
