@@ -270,8 +270,8 @@ def test_plan_rows_of_the_districts_end_with_2025_and_continue_in_the_communes(d
 def test_the_districts_2024_reports_stay_on_the_status_board(client, province_staff):
     reform.apply(SUCCESSORS)
     client.force_login(province_staff)
-    rows = client.get(reverse("reports:index")).context["rows"]
-    assert [row["district"].code for row in rows][:2] == ["213", "215"]
+    rows = client.get(reverse("reports:index"), {"year": 2024}).context["board"].rows
+    assert [row.unit.code for row in rows][:2] == ["213", "215"]
     assert len(rows) == 10
     response = client.get(reverse("reports:consolidated", args=[2024]))
     workbook = openpyxl.load_workbook(BytesIO(response.content))
