@@ -22,7 +22,7 @@ from units.models import AdminUnit, valid_on_q
 
 from . import excel, services
 from .forms import LineForm, ReportForm, TransitionForm, UploadForm
-from .models import LINE_FIELDS, CommuneYear, ReportDeadline, YearlyReport
+from .models import LINE_FIELDS, CommuneYear, YearlyReport
 
 view_required = permission_required("reports.view_yearlyreport", raise_exception=True)
 
@@ -76,7 +76,7 @@ def index(request):
         (report.unit_id, report.year): report
         for report in YearlyReport.objects.filter(unit__in=districts, year__in=years)
     }
-    deadlines = dict(ReportDeadline.objects.filter(year__in=years).values_list("year", "due_on"))
+    deadlines = services.deadlines(years)
     today = timezone.localdate()
     rows = []
     for district in districts:
