@@ -336,8 +336,17 @@ def _send_batch(notices: list[Notice], sender: _Sender, today: date, outcome: Ou
                 outcome.skipped += 1
                 outcome.lines.append(_("skipped (the report has moved on): %s") % notice)
                 continue
+            to = addresses.get(notice.unit_id, [])
+            if notice.error and notice.recipients and notice.recipients == to:
+                # The mail server refused these very addresses before: not again, until
+                # staff correct them (the list in the portal shows the refusal).
+                outcome.skipped += 1
+                outcome.lines.append(
+                    _("skipped (these addresses were refused before): %s") % notice
+                )
+                continue
             notice.subject, notice.body = compose(notice, report, due[notice.year], today)
-            notice.recipients = addresses.get(notice.unit_id, [])
+            notice.recipients = to
             if not notice.recipients:
                 notice.error = _(
                     "%(unit)s has no officer with an email address in the portal: the notice "
@@ -370,7 +379,7 @@ def _send_batch(notices: list[Notice], sender: _Sender, today: date, outcome: Ou
     except MailServerUnreachable as error:
         for notice in pending:
             notice.claim = notice.claimed_at = None
-            notice.error = str(error)
+            notice.recipients, notice.error = [], str(error)
         raise
     finally:
         Notice.objects.bulk_update(
