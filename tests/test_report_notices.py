@@ -21,6 +21,7 @@ from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import transaction
 from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -92,9 +93,18 @@ def person(username, role, unit, email_address="", active=True):
     return user
 
 
+@pytest.fixture(scope="module")
+def reformed(django_db_setup, django_db_blocker):
+    """The reform, applied once for the module (it takes seconds) in a transaction rolled
+    back after the module's last test; each test runs in a savepoint inside it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        reform.apply(SUCCESSORS)
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def world(db):
-    reform.apply(SUCCESSORS)
+def world(reformed, db):
     a, b, c = today_unit(BAC_GIANG), today_unit(OTHER), today_unit(THIRD)
     return {
         "a": a,
