@@ -74,7 +74,10 @@ class Outcome:
     refused: int = 0  # of which the mail server refused
     skipped: int = 0  # no longer to be sent: the report was submitted, or moved on
     created: int = 0  # reminders recorded by this run
-    lines: list[str] = field(default_factory=list)  # one per notice handled, for the command
+    # One line per notice handled, for the command: failures and skips always, each
+    # message sent only with ``detail`` (10,000 lines on a deadline day otherwise).
+    lines: list[str] = field(default_factory=list)
+    detail: bool = False
 
 
 def in_window(kind, due_on: date, today: date) -> bool:
@@ -91,6 +94,11 @@ def create_reminders(today: date, units_for: Callable = services.reporting_units
     """Record the reminders due today (not yet recorded) of every unit expected to report
     (``units_for(year)``, a queryset of units) whose report is not submitted; the number
     recorded. A reminder whose window has closed is never recorded."""
+    with transaction.atomic():  # one commit, not one per INSERT of a batch
+        return _record_reminders(today, units_for)
+
+
+def _record_reminders(today, units_for) -> int:
     created = 0
     for year, due_on in services.deadlines(_years()).items():
         kinds = [kind for kind in WINDOWS if in_window(kind, due_on, today)]
@@ -372,26 +380,38 @@ def _send_batch(notices: list[Notice], sender: _Sender, today: date, outcome: Ou
                 continue
             notice.sent_at, notice.error = now, ""
             outcome.sent += 1
-            outcome.lines.append(
-                _("sent: %(notice)s → %(to)s")
-                % {"notice": notice, "to": ", ".join(notice.recipients)}
-            )
+            if outcome.detail:
+                outcome.lines.append(
+                    _("sent: %(notice)s → %(to)s")
+                    % {"notice": notice, "to": ", ".join(notice.recipients)}
+                )
     except MailServerUnreachable as error:
         for notice in pending:
             notice.claim = notice.claimed_at = None
             notice.recipients, notice.error = [], str(error)
         raise
     finally:
-        Notice.objects.bulk_update(
+        _save(notices)
+
+
+def _save(notices: list[Notice]):
+    """Write back what the batch did, in one commit. An upsert on the primary key:
+    ``bulk_update`` builds a CASE per field and row, and took ~90 % of the time for
+    10,000 reminders."""
+    fields = ["report", "recipients", "subject", "body", "sent_at", "error", "claim"]
+    with transaction.atomic():
+        Notice.objects.bulk_create(
             notices,
-            ["report", "recipients", "subject", "body", "sent_at", "error", "claim", "claimed_at"],
             batch_size=BATCH,
+            update_conflicts=True,
+            unique_fields=["id"],
+            update_fields=[*fields, "claimed_at"],
         )
 
 
-def send_pending(today: date, connection=None, notice_ids=None) -> Outcome:
+def send_pending(today: date, connection=None, notice_ids=None, detail=False) -> Outcome:
     """Send the unsent notices still worth sending (``notice_ids``: only those)."""
-    outcome = Outcome()
+    outcome = Outcome(detail=detail)
     ids = Notice.objects.filter(_sendable(today))
     if notice_ids is not None:
         ids = ids.filter(pk__in=notice_ids)
@@ -408,7 +428,7 @@ def send_pending(today: date, connection=None, notice_ids=None) -> Outcome:
     return outcome
 
 
-def run(today: date, dry_run=False, connection=None, units_for=None) -> Outcome:
+def run(today: date, dry_run=False, connection=None, units_for=None, detail=False) -> Outcome:
     """The daily run: record the reminders due today, then send every notice waiting.
 
     ``dry_run``: the same run inside a transaction rolled back at the end, with a backend
@@ -416,12 +436,12 @@ def run(today: date, dry_run=False, connection=None, units_for=None) -> Outcome:
     """
     if not dry_run:
         created = create_reminders(today, units_for or services.reporting_units)
-        outcome = send_pending(today, connection)
+        outcome = send_pending(today, connection, detail=detail)
         outcome.created = created
         return outcome
     with transaction.atomic():
         created = create_reminders(today, units_for or services.reporting_units)
-        outcome = send_pending(today, _KeepBackend())
+        outcome = send_pending(today, _KeepBackend(), detail=True)
         outcome.created = created
         transaction.set_rollback(True)
     return outcome

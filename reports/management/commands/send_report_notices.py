@@ -35,7 +35,7 @@ class Command(BaseCommand):
     def handle(self, *args, today=None, dry_run=False, verbosity=1, **options):
         day = _day(today) if today else timezone.localdate()
         try:
-            outcome = notices.run(day, dry_run=dry_run)
+            outcome = notices.run(day, dry_run=dry_run, detail=verbosity > 1)
         except notices.MailServerUnreachable as error:
             raise CommandError(str(error)) from error
         if verbosity > 1 or dry_run:
