@@ -268,6 +268,13 @@ def _refusal(error: Exception) -> str:
     return _("The message could not be sent: %(reason)s") % {"reason": error}
 
 
+def _transient(error: Exception) -> bool:
+    """A 4xx answer (try later), as opposed to a refusal for good (5xx)."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(400 <= code < 500 for code, _message in error.recipients.values())
+    return isinstance(error, smtplib.SMTPResponseException) and 400 <= error.smtp_code < 500
+
+
 def _decode(message) -> str:
     return message.decode(errors="replace") if isinstance(message, bytes) else str(message)
 
@@ -373,6 +380,8 @@ def _send_batch(notices: list[Notice], sender: _Sender, today: date, outcome: Ou
                 raise
             except (smtplib.SMTPException, ValueError) as error:
                 notice.error = _refusal(error)
+                if _transient(error):
+                    notice.recipients = []  # tried again next time, whoever they are
                 outcome.failed += 1
                 outcome.refused += 1
                 outcome.lines.append(f"{notice}: {notice.error}")
@@ -454,13 +463,16 @@ class _KeepBackend(BaseEmailBackend):
         return len(email_messages)
 
 
-def send_now(notice_id: int):
-    """Try to send one notice at once (after a return or an approval commits). A failure
-    is recorded on the notice and logged, never raised: the step is done, and the daily
-    command tries again."""
+def send_now(notice_ids: Iterable[int]):
+    """Try to send these notices at once (after a return or an approval commits). A
+    failure is recorded on the notice and logged, never raised: the step is done, and the
+    daily command tries again."""
+    notice_ids = sorted(notice_ids)
     try:
-        send_pending(timezone.localdate(), notice_ids=[notice_id])
+        send_pending(timezone.localdate(), notice_ids=notice_ids)
     except MailServerUnreachable as error:
-        logger.warning("Notice %s not sent now, the daily command will retry: %s", notice_id, error)
+        logger.warning(
+            "Notices %s not sent now; the daily command will retry: %s", notice_ids, error
+        )
     except Exception:
-        logger.exception("Notice %s not sent now, the daily command will retry", notice_id)
+        logger.exception("Notices %s not sent now; the daily command will retry", notice_ids)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.scoping import scope_for
+from hoagiai.on_commit import gather
 from network.dates import cutoff_date
 from network.figures import commune_figures
 from network.models import PilotCommune, Trainer, Training
@@ -390,7 +391,9 @@ def _notify(report, event):
         event=event,
         due_on=deadline(report.year),
     )
-    transaction.on_commit(lambda: notices.send_now(notice.pk))
+    # Several steps in one transaction (a bulk approval) are sent together, on one
+    # connection, when it commits.
+    gather("report-notices", {notice.pk}, notices.send_now)
 
 
 def submit(report, user, acknowledged=False, version=None):

@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import trans_real
 
 from accounts.models import Role, User
-from reports import reform, services
+from reports import notices, reform, services
 from reports.models import Notice, ReportDeadline
 from units.models import AdminUnit
 
@@ -324,6 +324,21 @@ def test_a_return_that_could_not_be_sent_at_once_is_sent_by_the_command(world):
     assert mail.outbox == []
 
 
+def test_approvals_in_one_transaction_are_sent_together_when_it_commits(
+    world, django_capture_on_commit_callbacks, monkeypatch
+):
+    reports = [submitted(world[key], world[f"officer_{key}"]) for key in ("a", "b")]
+    calls = []
+    send = notices.send_pending
+    monkeypatch.setattr(notices, "send_pending", lambda *a, **k: calls.append(k) or send(*a, **k))
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        for report in reports:
+            services.approve(report, world["staff"])
+        assert mail.outbox == []  # nothing before the commit
+    assert sent_to() == ["bacgiang@example.vn", "xa-b@example.vn"]
+    assert len(calls) == 1  # one batch, one connection
+
+
 def test_a_unit_without_an_officer_with_an_email_is_recorded_for_staff(client, world):
     report = submitted(world["c"], person("xa_c", Role.COMMUNE_OFFICER, world["c"]))
     services.return_report(report, world["staff"], "Thiếu số liệu.")
@@ -364,6 +379,23 @@ def test_a_refused_address_fails_its_notice_and_the_others_are_sent(world, caplo
     )
     assert "xa-b@example.vn" in caplog.text
     assert "Đã gửi: 1" in output
+
+
+class BusyBackend(LocmemBackend):
+    """A mail server that asks to try later (4xx)."""
+
+    def send_messages(self, messages):
+        raise smtplib.SMTPDataError(451, b"4.3.0 Try again later")
+
+
+def test_a_try_later_answer_is_tried_again_the_next_day(world):
+    busy_server = override_settings(EMAIL_BACKEND="tests.test_report_notices.BusyBackend")
+    with busy_server, pytest.raises(CommandError):  # every message refused: the run failed
+        run(date(2027, 1, 8))
+    busy = reminders().get(unit=world["a"])
+    assert busy.error == "Máy chủ thư từ chối thư: 451 4.3.0 Try again later"
+    run(date(2027, 1, 9))
+    assert sent_to() == ["bacgiang@example.vn", "xa-b@example.vn"]
 
 
 # --- A real SMTP server on loopback ---
