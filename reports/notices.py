@@ -16,6 +16,7 @@ its own over one connection: an address the mail server refuses fails that unit'
 (logged, its error kept on the row for staff to see) and the others still go.
 """
 
+import base64
 import contextlib
 import logging
 import smtplib
@@ -24,6 +25,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -285,12 +287,47 @@ def _unreachable(error: Exception) -> str:
     }
 
 
+def encoded_header(text: str) -> str:
+    """``text`` as RFC 2047 encoded words (UTF-8, base64, whole characters, at most 45
+    bytes each), or as it is when ASCII. Python's email package writes the same but looks
+    for the shortest encoding character by character: 1 ms of the 1.4 ms a message took
+    to build, 10 s of a deadline day's 10,000 reminders."""
+    if text.isascii():
+        return text
+    data, words, start = text.encode(), [], 0
+    while start < len(data):
+        end = min(start + 45, len(data))
+        while end < len(data) and data[end] & 0xC0 == 0x80:  # inside a character
+            end -= 1
+        words.append(f"=?utf-8?b?{base64.b64encode(data[start:end]).decode()}?=")
+        start = end
+    return " ".join(words)
+
+
+def sender_address() -> str:
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return formataddr((encoded_header(name), address)) if name else address
+
+
+class NoticeEmail(EmailMessage):
+    """An email whose subject is encoded by ``encoded_header``."""
+
+    def message(self, **kwargs):
+        subject = self.subject
+        self.subject = encoded_header(subject)
+        try:
+            return super().message(**kwargs)
+        finally:
+            self.subject = subject
+
+
 class _Sender:
     """One connection, opened at the first message, reopened once if the server drops it."""
 
     def __init__(self, connection: BaseEmailBackend | None):
         self.connection = connection or get_connection()
         self.opened = False
+        self.address = sender_address()
 
     def open(self):
         try:
@@ -370,9 +407,7 @@ def _send_batch(notices: list[Notice], sender: _Sender, today: date, outcome: Ou
                 outcome.failed += 1
                 outcome.lines.append(f"{notice}: {notice.error}")
                 continue
-            message = EmailMessage(
-                notice.subject, notice.body, settings.DEFAULT_FROM_EMAIL, notice.recipients
-            )
+            message = NoticeEmail(notice.subject, notice.body, sender.address, notice.recipients)
             try:
                 sender.send(message)
             except MailServerUnreachable:
