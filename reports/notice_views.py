@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import scope_for
 from hoagiai.query import parse_id
+from hoagiai.text import strip_forbidden
 
 from .models import Notice
 
@@ -41,7 +42,7 @@ def notices(request):
     state = request.GET.get("state", "")
     if state in STATES:
         rows = rows.filter(**STATES[state][1])
-    query = request.GET.get("q", "").strip()
+    query = strip_forbidden(request.GET.get("q", "")).strip()  # NUL: PostgreSQL refuses it
     if query:
         rows = rows.filter(unit__name__unaccent__icontains=query)
     page = Paginator(rows.select_related("unit", "event"), 50).get_page(request.GET.get("page"))
