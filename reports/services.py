@@ -364,9 +364,11 @@ def step(report, user, action, allowed_from, to_status, comment="", warnings_see
     return locked
 
 
-# The steps the reporting unit is told of by email (reports.notices).
+# The steps the reporting unit is told of by email (reports.notices); reopening an
+# approved report returns it to the unit, with the reason as the comment.
 NOTIFIED = {
     ReportEvent.Action.RETURN: Notice.Kind.RETURNED,
+    ReportEvent.Action.REOPEN: Notice.Kind.RETURNED,
     ReportEvent.Action.APPROVE: Notice.Kind.APPROVED,
 }
 
@@ -381,7 +383,7 @@ def _notify(report, event):
     try fails, the notice stays unsent with its error, and the daily command
     (``send_report_notices``) tries again.
     """
-    from . import notices
+    from . import notices  # here: notices reads the deadlines from this module
 
     notice = Notice.objects.create(
         kind=NOTIFIED[event.action],

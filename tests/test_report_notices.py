@@ -299,13 +299,18 @@ def test_a_return_mails_the_comment_at_once_and_an_approval_follows(
 
     report = services.submit(report, world["officer_a"], acknowledged=True)
     with django_capture_on_commit_callbacks(execute=True):
-        services.approve(report, world["staff"], "Đạt yêu cầu.")
+        report = services.approve(report, world["staff"], "Đạt yêu cầu.")
     assert mail.outbox[-1].subject == "Báo cáo năm 2026 của Phường Bắc Giang đã được phê duyệt"
     assert "Ý kiến của người duyệt:\nĐạt yêu cầu." in mail.outbox[-1].body
     # The command finds nothing left to send.
     mail.outbox.clear()
     run(timezone.localdate())
     assert mail.outbox == []
+    # Reopening an approved report returns it: the unit is told why.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reopen(report, world["staff"], "Sai số người tham gia tập huấn.")
+    assert mail.outbox[-1].subject.endswith("bị trả lại để chỉnh sửa")
+    assert "Sai số người tham gia tập huấn." in mail.outbox[-1].body
 
 
 def test_a_return_that_could_not_be_sent_at_once_is_sent_by_the_command(world):
