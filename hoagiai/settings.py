@@ -167,6 +167,17 @@ if SUCCESS_RATE_BASIS not in {"received", "concluded"}:
 REPORT_CUTOFF_DAY = env.int("REPORT_CUTOFF_DAY", default=31)
 REPORT_CUTOFF_MONTH = env.int("REPORT_CUTOFF_MONTH", default=12)
 
+# Email (the yearly-report reminders and notices, commune officers' set-password links):
+# EMAIL_URL as django-environ reads it, e.g. smtp+tls://user:password@mail.example.org:587;
+# by default messages are printed to the console.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", default="Sở Tư pháp - Hòa giải ở cơ sở <no-reply@localhost>"
+)
+# The portal's address as users reach it, for the links in emails.
+SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
+
 # Evidence files of plan activities (PDF, Word, Excel, images): at most this many bytes each.
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 # A yearly report's grid posts one field per commune and figure.

@@ -1230,6 +1230,10 @@ def _doomed() -> list[tuple]:
         (_app_model("plans", "Evidence"), Q(activity__is_demo=True)),
         (_app_model("plans", "Activity"), demo),
         # Demo reports (reports.demo) and what hangs off them; raw deletes do not cascade.
+        (
+            _app_model("reports", "Notice"),
+            Q(report__is_demo=True) | Q(event__report__is_demo=True) | Q(unit__is_demo=True),
+        ),
         (_app_model("reports", "ReportEvent"), Q(report__is_demo=True)),
         (_app_model("reports", "GroupResult"), Q(report__is_demo=True)),
         (_app_model("reports", "YearlyReport"), demo | Q(unit__is_demo=True)),

@@ -35,7 +35,7 @@ from network.lookups import Unaccent
 from units.models import AdminUnit
 
 from . import services
-from .models import ReportDeadline, ReportEvent, YearlyReport
+from .models import ReportEvent, YearlyReport
 
 Status = YearlyReport.Status
 PAGE_SIZE = 100
@@ -49,13 +49,6 @@ FILTERS = {
     "approved": gettext_lazy("approved"),
     "late": gettext_lazy("late"),
 }
-
-
-def due_on(year: int) -> date:
-    """The year's deadline: the one the Sở set (``ReportDeadline``), else 15/01 of the next
-    year, the default the plan gives."""
-    due = ReportDeadline.objects.filter(year=year).values_list("due_on", flat=True).first()
-    return due or date(year + 1, 1, 15)
 
 
 def _day_ends(due: date) -> datetime:
@@ -157,7 +150,7 @@ def build(
 ) -> Board:
     """The board of ``year`` over ``units`` (the year's reporting units by default)."""
     today = today or timezone.localdate()
-    due = due_on(year)
+    due = services.deadline(year)
     units = services.reporting_units(year) if units is None else units
     units = units.annotate(
         report=FilteredRelation("yearly_reports", condition=Q(yearly_reports__year=year))

@@ -1,3 +1,5 @@
+from datetime import date
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -298,3 +300,94 @@ class ReportDeadline(models.Model):
 
     def __str__(self):
         return f"{self.year}: {self.due_on:%d/%m/%Y}"
+
+    def clean(self):
+        # A year's report counts the whole year: it cannot be due before the year is over.
+        if self.year and self.due_on and self.due_on <= date(self.year, 12, 31):
+            raise ValidationError(
+                {
+                    "due_on": _(
+                        "The %(year)d reports cover the whole year: their deadline must come "
+                        "after 31/12/%(year)d, and %(day)s does not."
+                    )
+                    % {"year": self.year, "day": self.due_on.strftime("%d/%m/%Y")}
+                }
+            )
+
+
+class Notice(models.Model):
+    """An email about a unit's yearly report: a reminder before or after the deadline, or
+    the news that the report was returned or approved — what was sent, to whom and when,
+    or why it could not be (``reports.notices`` records and sends them).
+
+    A reminder is sent once per kind, unit and year; a return or an approval once per
+    workflow step (``event``)."""
+
+    class Kind(models.TextChoices):
+        DUE_IN_7 = "due_7", _("reminder: due in 7 days")
+        DUE_IN_1 = "due_1", _("reminder: due tomorrow")
+        OVERDUE = "overdue", _("reminder: overdue")
+        RETURNED = "returned", _("report returned")
+        APPROVED = "approved", _("report approved")
+
+    REMINDERS = (Kind.DUE_IN_7, Kind.DUE_IN_1, Kind.OVERDUE)
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    unit = models.ForeignKey(
+        "units.AdminUnit",
+        verbose_name=_("reporting unit"),
+        on_delete=models.PROTECT,
+        related_name="report_notices",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    # None for a unit that never opened its report.
+    report = models.ForeignKey(
+        YearlyReport,
+        verbose_name=_("report"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notices",
+    )
+    # The return or approval the notice tells of (None for a reminder).
+    event = models.OneToOneField(
+        ReportEvent,
+        verbose_name=_("workflow step"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notice",
+    )
+    due_on = models.DateField(_("deadline"), null=True, blank=True)
+    recipients = models.JSONField(_("recipients"), default=list, blank=True)
+    subject = models.CharField(_("subject"), max_length=255, blank=True)
+    body = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # The last attempt's failure, in Vietnamese (a refused address, no officer with an email).
+    error = models.TextField(_("error"), blank=True)
+    # Who is sending it right now (the daily command, or the request that returned the
+    # report), so two senders never send the same notice; a claim older than
+    # ``notices.CLAIM_TIMEOUT`` is a crashed sender's and is taken over.
+    claim = models.UUIDField(null=True, blank=True, editable=False)
+    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "unit", "year"],
+                condition=Q(kind__in=["due_7", "due_1", "overdue"]),
+                name="notice_reminder_once",
+            ),
+        ]
+        indexes = [models.Index(fields=["sent_at", "kind"], name="notice_pending")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.unit} — {self.year}"
+
+    @property
+    def is_sent(self):
+        return self.sent_at is not None

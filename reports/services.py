@@ -6,6 +6,7 @@ other, and every workflow step is recorded as a ``ReportEvent``.
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.scoping import scope_for
+from hoagiai.on_commit import gather
 from network.dates import cutoff_date
 from network.figures import commune_figures
 from network.models import PilotCommune, Trainer, Training
@@ -27,6 +29,8 @@ from .models import (
     REGISTRY_FIELDS,
     CommuneYear,
     GroupResult,
+    Notice,
+    ReportDeadline,
     ReportEvent,
     YearlyReport,
 )
@@ -61,6 +65,19 @@ def report_years() -> list[int]:
     plan = Plan.objects.current()
     this_year = timezone.localdate().year
     return [year for year in plan.years if year <= this_year] if plan else []
+
+
+def deadlines(years) -> dict[int, date]:
+    """Each year's deadline: the day province staff set (``ReportDeadline``, in the admin),
+    else 15/01 of the following year (the 2026 reports are due on 15/01/2027)."""
+    years = list(years)
+    chosen = dict(ReportDeadline.objects.filter(year__in=years).values_list("year", "due_on"))
+    return {year: chosen.get(year) or date(year + 1, 1, 15) for year in years}
+
+
+def deadline(year: int) -> date:
+    """The day the year's reports are due (``deadlines``)."""
+    return deadlines([year])[year]
 
 
 def led_groups(unit: AdminUnit):
@@ -313,7 +330,7 @@ def step(report, user, action, allowed_from, to_status, comment="", warnings_see
                     "action": ReportEvent.Action(action).label,
                 }
             )
-        ReportEvent.objects.create(
+        event = ReportEvent.objects.create(
             report=locked,
             action=action,
             from_status=locked.status,
@@ -334,6 +351,8 @@ def step(report, user, action, allowed_from, to_status, comment="", warnings_see
             locked.approved_at = None
         locked._history_user = user
         locked.save()
+        if action in NOTIFIED:
+            _notify(locked, event)
         if to_status in YearlyReport.EDITABLE:
             # Back in the unit's hands: the registry's figures flow in again.
             communes = set(
@@ -343,6 +362,40 @@ def step(report, user, action, allowed_from, to_status, comment="", warnings_see
             )
             transaction.on_commit(lambda: refresh(communes, [locked.year]))
     return locked
+
+
+# The steps the reporting unit is told of by email (reports.notices); reopening an
+# approved report returns it to the unit, with the reason as the comment.
+NOTIFIED = {
+    ReportEvent.Action.RETURN: Notice.Kind.RETURNED,
+    ReportEvent.Action.REOPEN: Notice.Kind.RETURNED,
+    ReportEvent.Action.APPROVE: Notice.Kind.APPROVED,
+}
+
+
+def _notify(report, event):
+    """Record the notice of a return or an approval with the step itself, and try to send
+    it as soon as the step commits, so the officer learns of a return the same minute.
+
+    Recording it in the step's transaction means it exists exactly when the step does;
+    sending after the commit keeps the mail server out of the transaction (a slow or
+    failing server never holds the report's lock, never undoes the step). If that first
+    try fails, the notice stays unsent with its error, and the daily command
+    (``send_report_notices``) tries again.
+    """
+    from . import notices  # here: notices reads the deadlines from this module
+
+    notice = Notice.objects.create(
+        kind=NOTIFIED[event.action],
+        unit_id=report.unit_id,
+        year=report.year,
+        report=report,
+        event=event,
+        due_on=deadline(report.year),
+    )
+    # Several steps in one transaction (a bulk approval) are sent together, on one
+    # connection, when it commits.
+    gather("report-notices", {notice.pk}, notices.send_now)
 
 
 def submit(report, user, acknowledged=False, version=None):

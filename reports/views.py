@@ -119,7 +119,7 @@ def _officer_index(request, scope, years):
     rows = []
     for year in reversed(years):
         report = reports.get(year)
-        due = board.due_on(year)
+        due = services.deadline(year)
         rows.append(
             {
                 "year": year,

@@ -5,8 +5,9 @@ from django.apps import apps
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-# Rows that are themselves the audit record: they are written once and never edited.
-AUDIT_RECORDS = {"accounts.DataExport", "reports.ReportEvent"}
+# Rows that are themselves the audit record: they are written once and never edited (a
+# report notice only gains the moment it was sent, or why it could not be).
+AUDIT_RECORDS = {"accounts.DataExport", "reports.ReportEvent", "reports.Notice"}
 APPS = ["accounts", "network", "plans", "reports", "targets"]
 
 

@@ -121,6 +121,8 @@ SITE_GET = {
     "reports:index":               (LOGIN,   200,      200,      200,  200),
     # The province-wide workbook: the view answers 404 (not 403) to a district officer.
     "reports:consolidated":        (LOGIN,   404,      404,      200,  200),
+    # The report emails: each officer sees its own unit's (tests/test_report_notices.py).
+    "reports:notices":             (LOGIN,   200,      200,      200,  200),
     "reports:report":              (LOGIN,   200,      404,      200,  200),
     "reports:template":            (LOGIN,   200,      404,      200,  200),
     # POST-only views (their POST rows are below).

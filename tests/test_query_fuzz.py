@@ -32,6 +32,7 @@ SITE_PARAMETERS = {
     "reports:consolidated": [],
     "reports:report": [],
     "reports:template": [],
+    "reports:notices": ["unit", "kind", "year", "state", "q", "page"],
     "plan-overview": [],
     "home": [],
 }
