@@ -6,13 +6,11 @@ the plan area have none. The 2026 reports are due on 15/01/2027 unless staff set
 """
 
 import email
-import json
 import smtplib
 import socket
 from datetime import date
 from email import policy
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -25,7 +23,6 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import trans_real
 
 from accounts.models import Role, User
 from reports import notices, reform, services
@@ -41,35 +38,6 @@ BAC_GIANG, OTHER, THIRD = "07210", "07682", "07681"
 YEAR = 2026
 DUE = date(2027, 1, 15)
 Kind = Notice.Kind
-
-
-# --- Until the main session merges translations-notices.json into the .po file ---
-
-
-@pytest.fixture(autouse=True)
-def _vietnamese_until_merged():
-    """Adds this change's Vietnamese (kept beside the branch for the translators) to the
-    catalog where the compiled one lacks it; does nothing once the .po has them."""
-    source = Path("/work/translations-notices.json")
-    if not source.exists():
-        yield
-        return
-    entries = json.loads(source.read_text(encoding="utf-8"))
-    catalog = trans_real.translation("vi")._catalog
-    added = []
-    for msgid, msgstr in entries.items():
-        if msgid != "_plurals" and catalog.get(msgid) is None:
-            catalog[msgid] = msgstr
-            added.append(msgid)
-    for plural in entries.get("_plurals", []):
-        key = (plural["msgid"][0], 0)
-        if catalog.get(key) is None:
-            catalog[key] = plural["msgstr"]
-            added.append(key)
-    yield
-    for key in added:
-        for part in catalog._catalogs:
-            part.pop(key, None)
 
 
 # --- The world ---
