@@ -138,7 +138,7 @@ def test_the_template_is_the_report_grid_locked_but_for_the_figures(report):
     values = {row[0]: row[1] for row in identity.iter_rows(values_only=True)}
     assert values["unit"] == "213" and values["year"] == YEAR
     found = signing.loads(values["token"], salt="reports.template")
-    assert found == {"district": "213", "year": YEAR}
+    assert found == {"unit": "213", "year": YEAR}
 
 
 def test_names_that_look_like_formulas_are_written_as_text(report):
@@ -208,6 +208,13 @@ def test_a_forged_identity_is_refused(report):
     book["_mau"]["B3"] = forged
     with pytest.raises(FileProblem):
         excel.read_upload(report, uploaded(book))
+
+
+def test_a_template_downloaded_before_communes_reported_is_still_read(report):
+    # Its signed identity names the unit "district" (templates of 2024's season).
+    book = workbook(report)
+    book["_mau"]["B3"] = signing.dumps({"district": "213", "year": YEAR}, salt=excel.SALT)
+    assert set(excel.read_upload(report, uploaded(book))) == set(stored(report))
 
 
 def test_a_changed_header_is_refused_naming_the_column(report):
