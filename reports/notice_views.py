@@ -46,8 +46,6 @@ def notices(request):
     if query:
         rows = rows.filter(unit__name__unaccent__icontains=query)
     page = Paginator(rows.select_related("unit", "event"), 50).get_page(request.GET.get("page"))
-    filters = request.GET.copy()
-    filters.pop("page", None)
     return render(
         request,
         "reports/notices.html",
@@ -64,7 +62,6 @@ def notices(request):
             "states": [(key, label) for key, (label, _filter) in STATES.items()],
             "state": state,
             "q": query,
-            "filters": filters.urlencode(),
             "show_units": scope.unrestricted or unit is None,
         },
     )
