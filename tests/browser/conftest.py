@@ -197,3 +197,40 @@ def log_in(chromium_executable):
         return page
 
     return enter
+
+
+def page_overflow(page) -> dict:
+    """How far the page scrolls sideways: the document's width against the viewport's, and
+    the widest elements that stick out past the right edge (to name in a failure)."""
+    return page.evaluate(
+        """() => {
+          const width = document.documentElement.clientWidth;
+          const offenders = [];
+          for (const el of document.querySelectorAll('body *')) {
+            const box = el.getBoundingClientRect();
+            if (box.width && box.right > width + 1) {
+              // Only elements not inside a scroll box of their own count.
+              let clipped = false;
+              for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+                const o = getComputedStyle(p).overflowX;
+                if (o === 'auto' || o === 'scroll' || o === 'hidden') { clipped = true; break; }
+              }
+              if (!clipped) offenders.push(
+                el.tagName.toLowerCase()
+                + (el.className ? '.' + String(el.className).split(' ')[0] : '')
+                + ' → ' + Math.round(box.right) + ' px');
+            }
+          }
+          const scrollWidth = document.documentElement.scrollWidth;
+          return {scrollWidth, width, offenders: offenders.slice(0, 8)};
+        }"""
+    )
+
+
+def assert_no_sideways_scroll(page):
+    """Nothing on the page makes it scroll sideways (a phone at 390 px, say)."""
+    overflow = page_overflow(page)
+    assert overflow["scrollWidth"] <= overflow["width"], (
+        f"{page.url} is {overflow['scrollWidth']} px wide in a {overflow['width']} px window; "
+        f"sticking out: {overflow['offenders']}"
+    )
