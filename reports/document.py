@@ -461,7 +461,7 @@ class YearlyDocument:
             "archive": text.archive.strip() or "VT",
             "signer_titles": signer_titles or [_("DIRECTOR")],
             "signer_name": text.signer_name.strip(),
-            "unit_label": _("District") if self.by_districts else _("Commune, ward"),
+            "unit_label": _("District-level unit") if self.by_districts else _("Commune, ward"),
             "appendix_units_title": _("FIGURES OF THE %(units)s' REPORTS FOR %(year)d")
             % {"units": unit_word.upper(), "year": self.year},
             "appendix_units_note": _(
