@@ -385,7 +385,8 @@ def yearly_document_text(request, year):
     made; the page also says which units' reports are not approved yet."""
     _document_year(request, year)
     text = document.text_for(year)
-    form = ProvinceReportTextForm(request.POST or None, instance=text)
+    data = request.POST if request.method == "POST" else None
+    form = ProvinceReportTextForm(data, instance=text)
     if request.method == "POST":
         if form.is_valid():
             saved = form.save(commit=False)
