@@ -354,15 +354,17 @@ class YearlyDocument:
         rows = []
         labels = dict(YearlyReport.Status.choices)
         for number, (pk, (code, name)) in enumerate(self.reporters.items(), start=1):
+            label = f"{name} ({code})"
             if pk in self.approved_ids:
                 figures = self.unit_figures.get(pk, dict.fromkeys(LINE_FIELDS, 0))
                 cells = {field: kpi_number(figures[field]) for field in LINE_FIELDS}
             else:
+                # Its figures are not final: none shown, its state said beside its name.
                 status = self.statuses.get(pk)
                 state = labels[status] if status else _("not opened")
-                cells = dict.fromkeys(LINE_FIELDS, "")
-                cells["teams"] = _("not approved (%(state)s)") % {"state": state}
-            rows.append({"number": number, "name": f"{name} ({code})", "cells": cells})
+                label += " — " + _("not approved (%(state)s)") % {"state": state}
+                cells = dict.fromkeys(LINE_FIELDS, "—")
+            rows.append({"number": number, "name": label, "cells": cells})
         return rows
 
     def totals(self) -> dict:
@@ -513,7 +515,7 @@ def defaults(year: int, document: YearlyDocument | None = None) -> dict:
         .distinct()
         .order_by("sort_key")
     )
-    outlook = [f"- {_('Task')} {task.number}: {task.short_text}" for task in tasks]
+    outlook = [f"- {_('Task')} {task.number}: {' '.join(task.text.split())}" for task in tasks]
     province = province_name()
     return {
         "addressees": "\n".join(

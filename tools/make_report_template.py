@@ -367,6 +367,7 @@ def appendices(document):
     ]
     row = table_row(table, values)
     row.cells[1].paragraphs[0].style = "Ô bảng trái"
+    keep_together(row)
     table_row(table, ["{%tr endfor %}"] + [""] * (len(UNIT_COLUMNS) - 1))
     total = table_row(
         table,
@@ -375,7 +376,7 @@ def appendices(document):
         bold=True,
     )
     total.cells[1].paragraphs[0].style = "Ô bảng trái"
-    widths = [Cm(1.0)] + [Cm(3.7)] + [Cm(1.36)] * (len(UNIT_COLUMNS) - 2)
+    widths = [Cm(1.2)] + [Cm(3.5)] + [Cm(1.36)] * (len(UNIT_COLUMNS) - 2)
     set_widths(table, widths)
 
     landscape_section(document)
@@ -399,8 +400,14 @@ def appendices(document):
         ],
     )
     row.cells[1].paragraphs[0].style = "Ô bảng trái"
+    keep_together(row)
     table_row(table, ["{%tr endfor %}"] + [""] * (len(TARGET_COLUMNS) - 1))
     set_widths(table, [Cm(1.4), Cm(8.6), Cm(3), Cm(3.2), Cm(3.2), Cm(3.2), Cm(2.6)])
+
+
+def keep_together(row):
+    """A unit's row is never split across two pages."""
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
 
 
 def mark_header(row):
