@@ -15,7 +15,8 @@ from io import BytesIO
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Sum, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -192,15 +193,29 @@ class YearlyDocument:
             )
         )
         counts = {row["task__group_id"]: row for row in rows}
-        activities = defaultdict(list)
-        for activity in (
-            Activity.objects.filter(responsibility__year=self.year, responsibility__in_plan=True)
-            .select_related(
-                "responsibility__task", "responsibility__unit", "responsibility__agency"
+        activities = Activity.objects.filter(
+            responsibility__year=self.year, responsibility__in_plan=True
+        ).order_by()
+        totals = {
+            row["responsibility__task__group_id"]: row
+            for row in activities.values("responsibility__task__group_id").annotate(
+                count=Count("pk"), budget=Sum("budget"), people=Sum("participants")
             )
-            .order_by("held_on", "pk")
+        }
+        # Only the latest few of each group are named: a window keeps them in the database
+        # (a province records thousands of activities a year).
+        latest = defaultdict(list)
+        ranked = activities.annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=F("responsibility__task__group_id"),
+                order_by=[F("held_on").desc(), F("pk").desc()],
+            )
+        ).filter(rank__lte=ACTIVITIES_NAMED)
+        for activity in ranked.select_related(
+            "responsibility__task", "responsibility__unit", "responsibility__agency"
         ):
-            activities[activity.responsibility.task.group_id].append(activity)
+            latest[activity.responsibility.task.group_id].append(activity)
         texts = defaultdict(list)  # {group id: [(unit name, text)]}
         for result in (
             GroupResult.objects.filter(
@@ -214,16 +229,17 @@ class YearlyDocument:
         groups = []
         for group in TaskGroup.objects.filter(plan=Plan.objects.current()).order_by("number"):
             lines = quoted_lines(texts[group.pk])
-            done = activities[group.pk]
-            for activity in done[-ACTIVITIES_NAMED:]:
+            named = sorted(latest[group.pk], key=lambda activity: (activity.held_on, activity.pk))
+            for activity in named:
                 who = activity.responsibility.unit or activity.responsibility.agency
                 lines.append(
                     f"- {activity.held_on:%d/%m/%Y}, {who}: {_quote(activity.description)}"
                 )
-            if len(done) > ACTIVITIES_NAMED:
+            done = totals.get(group.pk, {"count": 0, "budget": 0, "people": 0})
+            if done["count"] > len(named):
                 lines.append(
                     _("- and %(count)d more activities recorded on the portal.")
-                    % {"count": len(done) - ACTIVITIES_NAMED}
+                    % {"count": done["count"] - len(named)}
                 )
             groups.append(
                 {
@@ -235,7 +251,8 @@ class YearlyDocument:
             )
         return groups
 
-    def _progress(self, counts, activities) -> str:
+    def _progress(self, counts, activities: dict) -> str:
+        """The group's assignments of the year by status, and its activities' totals."""
         if not counts:
             return _("The plan assigns no task of this group in %(year)d.") % {"year": self.year}
         total, done, started = counts["total"], counts["done"], counts["started"]
@@ -247,8 +264,7 @@ class YearlyDocument:
             state = _("in progress")
         else:
             state = _("not started")
-        budget = sum(activity.budget for activity in activities)
-        people = sum(activity.participants for activity in activities)
+        budget, people = activities["budget"] or 0, activities["people"] or 0
         return _(
             "Progress: %(state)s — %(done)d of %(total)d assignments done, %(started)d in "
             "progress; %(activities)d activities recorded (%(people)s participants, "
@@ -258,7 +274,7 @@ class YearlyDocument:
             "done": done,
             "total": total,
             "started": started,
-            "activities": len(activities),
+            "activities": activities["count"],
             "people": kpi_number(people),
             "budget": kpi_number(budget),
         }
@@ -483,10 +499,13 @@ class YearlyDocument:
 
     @staticmethod
     def _addressees(text) -> list[str]:
-        lines = _paragraphs(text)
+        lines = [line.lstrip("-– ").rstrip(";.") for line in _paragraphs(text)]
         if len(lines) == 1:
             return [_("To: %(addressee)s") % {"addressee": lines[0]}]
-        return [_("To:")] + [f"- {line}" for line in lines]
+        # "Kính gửi:" then one addressee a line: "- A;" … "- Z." (Nghị định 30/2020).
+        return [_("To:")] + [
+            f"- {line}{'.' if index == len(lines) - 1 else ';'}" for index, line in enumerate(lines)
+        ]
 
     @staticmethod
     def _recipients(text) -> list[str]:

@@ -377,3 +377,31 @@ def test_libreoffice_renders_it_page_numbers_from_page_two(approved_year, tmp_pa
             check=True,
         )  # fmt: skip
         assert (ARTIFACTS / "test-page-1.png").stat().st_size > 10_000
+
+
+def test_each_task_group_says_its_progress_and_names_its_latest_activities(approved_year):
+    from datetime import date
+
+    from plans.models import Activity, Responsibility
+
+    row = Responsibility.objects.filter(year=YEAR, task__group__number=2, in_plan=True).first()
+    Responsibility.objects.filter(pk=row.pk).update(status=Responsibility.Status.DONE)
+    for day in range(1, 8):
+        Activity.objects.create(
+            responsibility=row,
+            held_on=date(YEAR, 3, day),
+            description=f"Hội nghị tập huấn số {day}",
+            participants=10,
+            budget=1_000_000,
+        )
+    doc, _content, _built = docx()
+    text = [paragraph.text for paragraph in doc.paragraphs]
+    start = next(i for i, line in enumerate(text) if line.startswith("1.2. "))
+    group = text[start : next(i for i in range(start + 1, len(text)) if text[i][:2] == "1.")]
+    progress = group[1]
+    assert "7 hoạt động" in progress and "70 lượt người" in progress
+    assert "7.000.000 đồng" in progress
+    named = [line for line in group if "Hội nghị tập huấn số" in line]
+    assert [line.rsplit(" ", 1)[1] for line in named] == ["3", "4", "5", "6", "7"]
+    assert named[0].startswith(f"- 03/03/{YEAR}, ")
+    assert "- và 2 hoạt động khác được ghi nhận trên Cổng." in group
