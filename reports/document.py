@@ -413,6 +413,8 @@ class YearlyDocument:
         signer_titles = _paragraphs(text.signer_title)
         return {
             "draft": self.is_draft,
+            # The appendices are pages of their own: each says it is a draft too.
+            "draft_suffix": " — DỰ THẢO" if self.is_draft else "",
             "draft_note": _(
                 "Not every report of %(year)d is approved: the figures below are those of the "
                 "approved reports only."

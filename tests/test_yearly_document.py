@@ -194,6 +194,7 @@ def test_the_header_is_a_borderless_two_column_table(approved_year):
 def test_the_targets_read_as_kpi_json_says_when_every_report_is_approved(approved_year):
     doc, _content, built = docx()
     assert not built.is_draft
+    assert "DỰ THẢO" not in full_text(doc)
     out = StringIO()
     call_command("kpi", "--year", str(YEAR), "--json", stdout=out)
     expected = {row["code"]: row for row in json.loads(out.getvalue())["targets"]}
@@ -238,6 +239,8 @@ def test_a_unit_not_approved_is_named_left_out_and_the_file_is_a_draft(
     assert doc.paragraphs[0].text == "" or "DỰ THẢO" in text
     assert "DỰ THẢO" in [p.text for p in doc.paragraphs[:3]]
     assert "Huyện Yên Thế" in text  # 215, named as not approved
+    appendices = [p.text for p in doc.paragraphs if p.text.startswith("Phụ lục")]
+    assert appendices == ["Phụ lục I — DỰ THẢO", "Phụ lục II — DỰ THẢO"]
     # Only 213's cases count: 9 / 10.
     o8a = next(row for row in table_rows(doc.tables[-1]) if row[0] == "O8a")
     assert o8a[3].startswith(kpi_value(0.9, "rate")) and o8a[4] == "9 / 10"

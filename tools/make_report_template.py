@@ -354,7 +354,7 @@ TARGET_COLUMNS = [
 
 def appendices(document):
     landscape_section(document)
-    add(document, "Phụ lục I", style="Tên loại")
+    add(document, "Phụ lục I{{ draft_suffix }}", style="Tên loại")
     add(document, "{{ appendix_units_title }}", style="Tên loại")
     add(document, "{{ appendix_units_note }}", style="Đầu văn bản", italic=True, size=12)
     table = document.add_table(rows=0, cols=len(UNIT_COLUMNS))
@@ -380,7 +380,7 @@ def appendices(document):
     set_widths(table, widths)
 
     landscape_section(document)
-    add(document, "Phụ lục II", style="Tên loại")
+    add(document, "Phụ lục II{{ draft_suffix }}", style="Tên loại")
     add(document, "{{ appendix_targets_title }}", style="Tên loại")
     add(document, "{{ appendix_targets_note }}", style="Đầu văn bản", italic=True, size=12)
     table = document.add_table(rows=0, cols=len(TARGET_COLUMNS))
