@@ -111,7 +111,7 @@ class YearlyDocument:
         self.issuer = AdminUnit.objects.root_province(self.today)
         self.data = ApprovedFigures(self.province, [year])
         self.kpi = Kpi(year, self.province, data=self.data)
-        self.text = text or text_for(year, self)
+        self.text = text or text_for(year)
 
     # --- the reporting units and their approval ---
 
@@ -517,7 +517,7 @@ class YearlyDocument:
 # --- the narrative, prefilled ---
 
 
-def defaults(year: int, document: YearlyDocument | None = None) -> dict:
+def defaults(year: int) -> dict:
     """What the narrative says until staff save their own: the units' own words from the
     approved reports, the plan's tasks for the next year, the usual addressees."""
     approved = YearlyReport.objects.filter(year=year, status=YearlyReport.Status.APPROVED)
@@ -566,13 +566,13 @@ def defaults(year: int, document: YearlyDocument | None = None) -> dict:
     }
 
 
-def text_for(year: int, document: YearlyDocument | None = None) -> ProvinceReportText:
+def text_for(year: int) -> ProvinceReportText:
     """The year's saved narrative, or a new (unsaved) one with the defaults."""
     saved = ProvinceReportText.objects.filter(year=year).first()
     if saved is not None:
         return saved
     with translation.override(settings.LANGUAGE_CODE):
-        return ProvinceReportText(year=year, **defaults(year, document))
+        return ProvinceReportText(year=year, **defaults(year))
 
 
 def render(year: int, text: ProvinceReportText | None = None, today: date | None = None):
