@@ -408,3 +408,43 @@ def test_each_task_group_says_its_progress_and_names_its_latest_activities(appro
     assert [line.rsplit(" ", 1)[1] for line in named] == ["3", "4", "5", "6", "7"]
     assert named[0].startswith(f"- 03/03/{YEAR}, ")
     assert "- và 2 hoạt động khác được ghi nhận trên Cổng." in group
+
+
+def test_after_the_reform_the_department_of_bac_ninh_reports_2024_for_former_bac_giang():
+    from reports import reform
+
+    reform.apply({"07693": "07682", "07732": "07681", "07744": "07738"})
+    caching.clear()
+    doc, _content, built = docx(2024)
+    left, right = (cell.text for cell in doc.tables[0].rows[0].cells)
+    # Issued today by the Sở of Tỉnh Bắc Ninh (as the admin header names the province) …
+    assert "UBND TỈNH BẮC NINH" in left and "Bắc Ninh, ngày" in right
+    # … about the units of 2024: former Bắc Giang and its ten districts.
+    assert "trên địa bàn tỉnh Bắc Giang (cũ)" in full_text(doc)
+    units = table_rows(doc.tables[-2])
+    assert units[0][1] == "Đơn vị cấp huyện" and len(units) == 1 + 10 + 1
+    # 2025: the communes of the plan area report straight to the Sở.
+    doc, _content, built = docx(2025)
+    units = table_rows(doc.tables[-2])
+    assert units[0][1] == "Xã, phường" and len(units) == 1 + 58 + 1
+    assert "trên địa bàn tỉnh Bắc Ninh (" in full_text(doc)
+
+
+def test_the_signature_block_is_borderless_with_the_title_and_recipients(approved_year):
+    doc, _content, _built = docx()
+    signature = doc.tables[1]
+    borders = signature._tbl.tblPr.find(qn("w:tblBorders"))
+    assert {edge.get(qn("w:val")) for edge in borders} == {"nil"}
+    left, right = (cell.text for cell in signature.rows[0].cells)
+    assert left.startswith("Nơi nhận:\n- Như trên;")
+    assert left.endswith("- Lưu: VT, PBGDPL.")
+    assert right.startswith("GIÁM ĐỐC")
+
+
+def test_the_national_motto_and_slogan_have_their_sizes(approved_year):
+    doc, _content, _built = docx()
+    cell = doc.tables[0].rows[0].cells[1]
+    motto, slogan = cell.paragraphs[0], cell.paragraphs[1]
+    assert motto.text == motto.text.upper() and 12 <= motto.runs[0].font.size.pt <= 13
+    assert slogan.text == "Độc lập - Tự do - Hạnh phúc"
+    assert 13 <= slogan.runs[0].font.size.pt <= 14 and slogan.runs[0].bold
