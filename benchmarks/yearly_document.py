@@ -6,7 +6,7 @@
 It makes a throwaway test database as ``scripts/run.sh`` does: the plan, Bắc Giang's units
 and the targets, ``seed_demo --scale province`` (≈ 2,500 teams, 17,000 mediators), the
 1/7/2025 arrangement, the demo's yearly reports (past years approved, this year in every
-state) and plan progress (statuses and activities). Then it times ``reports.document.render``
+state) and plan progress (statuses and activities). Then it times ``targets.yearly_document.render``
 — the figures, the plan progress, the narrative and docxtpl filling the committed template —
 for 2024 (10 districts), 2025 (58 communes, all approved) and this year (a draft), each from
 an empty cache (as the first request after any change), median of ``RUNS``.
@@ -36,8 +36,8 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment  # n
 from django.utils import timezone  # noqa: E402
 
 from hoagiai import caching  # noqa: E402
-from reports import document  # noqa: E402
 from reports.models import YearlyReport  # noqa: E402
+from targets import yearly_document as document  # noqa: E402
 
 GOAL_S = 2.0
 RUNS = 5

@@ -395,7 +395,7 @@ class Notice(models.Model):
 
 class ProvinceReportText(models.Model):
     """What Sở Tư pháp writes into its yearly report to the Ministry and the province's
-    People's Committee (reports.document): the narrative sections, who signs, who receives
+    People's Committee (targets.yearly_document): the narrative sections, who signs, who receives
     it. One per year, edited by province staff before the Word file is made; the figures
     are never stored here, they are read from the approved reports each time."""
 

@@ -123,8 +123,8 @@ SITE_GET = {
     "reports:consolidated":        (LOGIN,   404,      404,      200,  200),
     # The Sở's own report (Word) and its text: province staff who review the reports; an
     # officer gets 404 as for the workbook, the leadership 403 (no review permission).
-    "reports:document":            (LOGIN,   404,      404,      200,  403),
-    "reports:document-text":       (LOGIN,   404,      404,      200,  403),
+    "yearly-document":             (LOGIN,   404,      404,      200,  403),
+    "yearly-document-text":        (LOGIN,   404,      404,      200,  403),
     # The report emails: each officer sees its own unit's (tests/test_report_notices.py).
     "reports:notices":             (LOGIN,   200,      200,      200,  200),
     "reports:report":              (LOGIN,   200,      404,      200,  200),
@@ -160,7 +160,7 @@ SITE_POST = {
     # Approving the chosen reports from the board: the province's reviewers only.
     "reports:bulk-approve":        (LOGIN,   403,      403,  TO_BOARD,  403),
     # An empty text: staff reach the form (400, the addressees are required).
-    "reports:document-text":       (LOGIN,   404,      404,      400,  403),
+    "yearly-document-text":        (LOGIN,   404,      404,      400,  403),
     # An empty list: staff reach the form (400); nobody else may create accounts.
     "commune-officers":            (LOGIN,   403,      403,      400,  403),
 }
@@ -464,8 +464,8 @@ SITE_ARGS = {
     "target-detail": lambda w: [w.target.code],
     "password_reset_confirm": lambda w: ["MQ", "sai-ma"],
     "reports:consolidated": lambda w: [REPORT_YEAR],
-    "reports:document": lambda w: [REPORT_YEAR],
-    "reports:document-text": lambda w: [REPORT_YEAR],
+    "yearly-document": lambda w: [REPORT_YEAR],
+    "yearly-document-text": lambda w: [REPORT_YEAR],
     # The report exists (staff and leadership do not create it by opening it).
     **{
         name: lambda w: [w.report.unit.code, w.report.year]

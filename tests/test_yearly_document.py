@@ -1,4 +1,4 @@
-"""The Sở's yearly report as a Word document (reports.document): opened with python-docx
+"""The Sở's yearly report as a Word document (targets.yearly_document): opened with python-docx
 and checked as the Department would — the page, the fonts, the header, the figures against
 ``kpi --json``, the draft marking — and once rendered by LibreOffice to look at."""
 
@@ -15,8 +15,9 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from hoagiai import caching
-from reports import document, services
+from reports import services
 from reports.models import CommuneYear, ProvinceReportText, YearlyReport
+from targets import yearly_document as document
 from targets.templatetags.kpi import kpi_number, kpi_value
 from units.models import AdminUnit
 
@@ -282,7 +283,7 @@ def test_no_none_and_no_unfilled_tag(year):
 
 def test_the_staff_text_is_saved_with_history_and_goes_into_the_file(client, province_staff):
     client.login(username=province_staff.username, password=PASSWORD)
-    page = reverse("reports:document-text", args=[YEAR])
+    page = reverse("yearly-document-text", args=[YEAR])
     form = client.get(page).context["form"]
     data = {name: form.initial.get(name) or "" for name in form.fields}
     data.update(
@@ -295,7 +296,7 @@ def test_the_staff_text_is_saved_with_history_and_goes_into_the_file(client, pro
     assert response.status_code == 302
     data["difficulties"] = "Kinh phí hỗ trợ còn hạn chế."
     response = client.post(page, {**data, "download": "1"})
-    assert response.url == reverse("reports:document", args=[YEAR])
+    assert response.url == reverse("yearly-document", args=[YEAR])
     text = ProvinceReportText.objects.get(year=YEAR)
     assert [record.history_user for record in text.history.all()] == [province_staff] * 2
     assert text.history.earliest().difficulties.endswith("Địa bàn rộng.")
@@ -311,7 +312,7 @@ def test_the_staff_text_is_saved_with_history_and_goes_into_the_file(client, pro
 
 def test_a_bad_date_saves_nothing_and_says_which_field(client, province_staff):
     client.login(username=province_staff.username, password=PASSWORD)
-    page = reverse("reports:document-text", args=[YEAR])
+    page = reverse("yearly-document-text", args=[YEAR])
     form = client.get(page).context["form"]
     data = {name: form.initial.get(name) or "" for name in form.fields}
     response = client.post(page, {**data, "issued_on": "31/02/2025"})
@@ -327,9 +328,9 @@ def test_a_bad_date_saves_nothing_and_says_which_field(client, province_staff):
 def test_only_province_staff_get_the_file(client, request, persona, status):
     user = request.getfixturevalue(persona)
     client.login(username=user.username, password=PASSWORD)
-    for name in ("reports:document", "reports:document-text"):
+    for name in ("yearly-document", "yearly-document-text"):
         assert client.get(reverse(name, args=[YEAR])).status_code == status, name
-    assert client.get(reverse("reports:document", args=[2019])).status_code in (404, status)
+    assert client.get(reverse("yearly-document", args=[2019])).status_code in (404, status)
 
 
 def test_the_command_writes_the_file_and_refuses_a_year_outside_the_plan(tmp_path, capsys):

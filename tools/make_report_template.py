@@ -1,4 +1,4 @@
-"""Write the Word template of the Sở's yearly report: reports/docx/bao-cao-nam.docx.
+"""Write the Word template of the Sở's yearly report: targets/docx/bao-cao-nam.docx.
 
 Run once; the file is committed, and from then on it is the template's source: staff open
 it in Word and change the wording, the styles or the layout, keeping the ``{{ … }}`` and
@@ -26,7 +26,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
-OUT = Path(__file__).resolve().parent.parent / "reports" / "docx" / "bao-cao-nam.docx"
+OUT = Path(__file__).resolve().parent.parent / "targets" / "docx" / "bao-cao-nam.docx"
 FONT = "Times New Roman"
 MARGINS = {"top": Mm(20), "bottom": Mm(20), "left": Mm(30), "right": Mm(15)}
 

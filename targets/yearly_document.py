@@ -1,6 +1,6 @@
 """The Sở Tư pháp's yearly report as a Word document (Nghị định 30/2020/NĐ-CP, Phụ lục I).
 
-The layout lives in a committed Word template (``reports/docx/bao-cao-nam.docx``) that
+The layout lives in a committed Word template (``targets/docx/bao-cao-nam.docx``) that
 staff can change in Word; docxtpl fills its Jinja tags with what ``context`` builds here.
 Figures come only from approved reports: the KPI engine runs over the approved reporting
 units' lines (``ApprovedFigures``), so once every report of the year is approved they are
@@ -24,11 +24,17 @@ from django.utils.translation import gettext as _
 from hoagiai.context_processors import province_name
 from network.dates import cutoff_date
 from plans.models import Activity, Plan, Responsibility, Task, TaskGroup
-from targets.kpi import Kpi, KpiData
-from targets.templatetags.kpi import kpi_number, kpi_value, status_label
+from reports.models import (
+    LINE_FIELDS,
+    CommuneYear,
+    GroupResult,
+    ProvinceReportText,
+    YearlyReport,
+)
 from units.models import AdminUnit
 
-from .models import LINE_FIELDS, CommuneYear, GroupResult, ProvinceReportText, YearlyReport
+from .kpi import Kpi, KpiData
+from .templatetags.kpi import kpi_number, kpi_value, status_label
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 TEMPLATE = Path(__file__).resolve().parent / "docx" / "bao-cao-nam.docx"

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from plans.models import Plan
-from reports import document
+from targets import yearly_document as document
 
 
 class Command(BaseCommand):
