@@ -1,10 +1,13 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from accounts.scoping import scope_for
+from hoagiai.caching import cached
 from network.dates import cutoff_date
 from network.spreadsheets import write_sheets, xlsx_response
 from plans import progress
@@ -12,6 +15,7 @@ from plans.models import Plan
 from units.models import AdminUnit
 
 from . import dashboard as board
+from . import public
 from .kpi import Kpi
 from .templatetags.kpi import kpi_value, status_label
 
@@ -140,3 +144,27 @@ def dashboard_export(request):
         ]
     )
     return xlsx_response(content, f"chi-tieu-{data.unit.code}-{data.year}")
+
+
+def public_page(request, year=None):
+    """The province's targets and the communes' totals for a year, from the approved reports
+    only, for anyone (no login). The body is the same for everyone: rendered once per version
+    of its data and kept in the cache (``targets.public``)."""
+    plan = Plan.objects.current()
+    if plan is None:
+        raise Http404
+    years = public.public_years(plan)
+    year = public.default_year(plan) if year is None else year
+    if year not in years:
+        raise Http404
+    today = timezone.localdate()
+    body = cached(
+        f"public-page:{year}:{today.isoformat()}",
+        public.PUBLIC_MODELS,
+        lambda: str(
+            render_to_string(
+                "targets/public_body.html", {"page": public.build(year, years), "plan": plan}
+            )
+        ),
+    )
+    return render(request, "targets/public.html", {"body": mark_safe(body), "year": year})
