@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from accounts.models import Role
 from accounts.scoping import scope_for
@@ -103,6 +104,7 @@ def commune_officers(request):
     return render(request, "accounts/commune_officers_done.html", {"created": created})
 
 
+@require_safe
 def library(request, audience=None):
     """The published training materials, for anyone (no login): a search without accents,
     filters by audience and year, twenty a page. ``audience`` fixed by the URL is the
@@ -130,6 +132,7 @@ def library(request, audience=None):
     )
 
 
+@require_safe
 def material_file(request, pk):
     """A published material's file, as a download under its own name (never a path typed by
     anyone: the row is found by its id, the stored name was generated on upload)."""

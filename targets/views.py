@@ -5,6 +5,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from accounts.scoping import scope_for
 from hoagiai.caching import cached
@@ -146,6 +147,7 @@ def dashboard_export(request):
     return xlsx_response(content, f"chi-tieu-{data.unit.code}-{data.year}")
 
 
+@require_safe
 def public_page(request, year=None):
     """The province's targets and the communes' totals for a year, from the approved reports
     only, for anyone (no login). The body is the same for everyone: rendered once per version
