@@ -405,6 +405,11 @@ def report(results, args, server_command):
         f"CPU in the measured window, % of one core ({cores} cores = {100 * cores} %): "
         + ", ".join(f"{name} {share:.0f} %" for name, share in results["cpu"].items())
     )
+    if total:
+        # What a request costs the server whatever else the machine is doing: the latencies
+        # wait for the CPU when other processes take it, this does not.
+        per_request = results["cpu"].get("gunicorn", 0) / 100 * seconds * 1000 / total
+        log(f"gunicorn CPU per request (measured window): {per_request:.1f} ms")
     other = results["cpu"].get("other processes", 0)
     if other > 20:
         log(
