@@ -393,7 +393,9 @@ class MaterialAdmin(ScopedAdminMixin, HistoryAdmin):
     search_fields = ["title__unaccent", "description__unaccent"]
     autocomplete_fields = ["publisher"]
     list_select_related = ["publisher"]
-    fields = MATERIAL_FIELDS
+    fields = [*MATERIAL_FIELDS[:4], "file_name", *MATERIAL_FIELDS[4:]]
+    # The name the file is downloaded under (the stored name is generated).
+    readonly_fields = ["file_name"]
 
     @admin.display(description=_("file or link"))
     def file_or_link(self, material):
