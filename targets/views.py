@@ -1,5 +1,5 @@
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 
 from accounts.scoping import scope_for
 from hoagiai.caching import cached
+from hoagiai.context_processors import organisation
 from network.dates import cutoff_date
 from network.spreadsheets import write_sheets, xlsx_response
 from plans import progress
@@ -151,7 +152,8 @@ def dashboard_export(request):
 def public_page(request, year=None):
     """The province's targets and the communes' totals for a year, from the approved reports
     only, for anyone (no login). The body is the same for everyone: rendered once per version
-    of its data and kept in the cache (``targets.public``)."""
+    of its data and kept in the cache (``targets.public``); for visitors who are not logged in
+    the whole page is (nothing in it is theirs: no message, no menu of their own)."""
     plan = Plan.objects.current()
     if plan is None:
         raise Http404
@@ -159,14 +161,30 @@ def public_page(request, year=None):
     year = public.default_year(plan) if year is None else year
     if year not in years:
         raise Http404
-    today = timezone.localdate()
-    body = cached(
-        f"public-page:{year}:{today.isoformat()}",
+    key = f"public-page:{year}:{timezone.localdate().isoformat()}"
+
+    def body():
+        return cached(
+            key,
+            public.PUBLIC_MODELS,
+            lambda: str(
+                render_to_string(
+                    "targets/public_body.html", {"page": public.build(year, years), "plan": plan}
+                )
+            ),
+        )
+
+    if request.user.is_authenticated:
+        context = {"body": mark_safe(body()), "year": year}
+        return render(request, "targets/public.html", context)
+    page = cached(
+        f"{key}:anonymous",
         public.PUBLIC_MODELS,
         lambda: str(
             render_to_string(
-                "targets/public_body.html", {"page": public.build(year, years), "plan": plan}
+                "targets/public.html",
+                {"body": mark_safe(body()), "year": year, **organisation(request)},
             )
         ),
     )
-    return render(request, "targets/public.html", {"body": mark_safe(body), "year": year})
+    return HttpResponse(page)

@@ -168,3 +168,18 @@ def test_the_page_is_cached_and_an_approval_drops_it(client, committed_db, world
     page = client.get(public_url()).content.decode()
     assert "4.321" in page  # district B's commune line, now approved
     assert "4.601 / 4.999" in page  # O8a over both districts
+
+
+def test_a_signed_in_user_gets_the_page_with_their_own_menu_never_shared(
+    client, committed_db, world, leader
+):
+    anonymous = client.get(public_url()).content.decode()
+    client.force_login(leader)
+    signed_in = client.get(public_url()).content.decode()
+    assert f'<span class="who">{leader.username}' in signed_in
+    assert 'action="/dang-xuat/"' in signed_in
+    assert "601 / 678" in signed_in
+    client.logout()
+    again = client.get(public_url()).content.decode()
+    assert '<span class="who">' not in again and "csrfmiddlewaretoken" not in again
+    assert again == anonymous
