@@ -18,7 +18,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from hoagiai.caching import cached
 from network.dates import cutoff_date
@@ -214,3 +216,34 @@ def commune_lines(data: ApprovedKpiData, year: int):
     lines.sort(key=lambda line: (line.district, line.code))
     totals = {name: sum(line.figures.get(name, 0) for line in lines) for name in TOTALS}
     return lines, totals
+
+
+def _key(year):
+    return f"public-page:{year}:{timezone.localdate().isoformat()}"
+
+
+def cached_body(plan, year: int, years: list[int]) -> str:
+    """The page's body (``targets/public_body.html``), rendered once per version of its data."""
+    return cached(
+        _key(year),
+        PUBLIC_MODELS,
+        lambda: str(
+            render_to_string("targets/public_body.html", {"page": build(year, years), "plan": plan})
+        ),
+    )
+
+
+def cached_page(plan, year: int, years: list[int], site: dict) -> str:
+    """The whole page as a visitor who is not logged in sees it: nothing in it is theirs (no
+    message, no menu of their own), so it is kept whole. ``site``: the organisation's name
+    (``hoagiai.context_processors.organisation``)."""
+    return cached(
+        f"{_key(year)}:anonymous",
+        PUBLIC_MODELS,
+        lambda: str(
+            render_to_string(
+                "targets/public.html",
+                {"body": mark_safe(cached_body(plan, year, years)), "year": year, **site},
+            )
+        ),
+    )

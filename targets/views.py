@@ -1,14 +1,12 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from accounts.scoping import scope_for
-from hoagiai.caching import cached
 from hoagiai.context_processors import organisation
 from network.dates import cutoff_date
 from network.spreadsheets import write_sheets, xlsx_response
@@ -161,30 +159,7 @@ def public_page(request, year=None):
     year = public.default_year(plan) if year is None else year
     if year not in years:
         raise Http404
-    key = f"public-page:{year}:{timezone.localdate().isoformat()}"
-
-    def body():
-        return cached(
-            key,
-            public.PUBLIC_MODELS,
-            lambda: str(
-                render_to_string(
-                    "targets/public_body.html", {"page": public.build(year, years), "plan": plan}
-                )
-            ),
-        )
-
     if request.user.is_authenticated:
-        context = {"body": mark_safe(body()), "year": year}
-        return render(request, "targets/public.html", context)
-    page = cached(
-        f"{key}:anonymous",
-        public.PUBLIC_MODELS,
-        lambda: str(
-            render_to_string(
-                "targets/public.html",
-                {"body": mark_safe(body()), "year": year, **organisation(request)},
-            )
-        ),
-    )
-    return HttpResponse(page)
+        body = mark_safe(public.cached_body(plan, year, years))
+        return render(request, "targets/public.html", {"body": body, "year": year})
+    return HttpResponse(public.cached_page(plan, year, years, organisation(request)))
