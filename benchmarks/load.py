@@ -40,7 +40,9 @@ The public scenario, ``--public`` (e.g. ``--public --users 200``): every user is
 anonymous visitor (no account, no login) reading the public figures of a year
 (``/cong-khai/<year>/``, the default year) and now and then the materials library; the goal
 is then 0 errors and p95 ≤ 300 ms. The page's body is the same for everyone and kept in the
-shared cache (``targets.public``), so ``CACHE_URL`` matters here as in production.
+shared cache (``targets.public``), so ``CACHE_URL`` matters here as in production. Measured
+with 200 visitors while other processes took 157 % of the 2 cores: 99.9 requests/s, p50
+20 ms, p95 81 ms, 0 errors; gunicorn spent 3.0 ms of CPU a request.
 
 Other options: ``--one-report-each`` returns or reopens reports as a reviewer would when
 officers outnumber the editable reports (the demo has 4 this year), so that no two officers
