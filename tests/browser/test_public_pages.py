@@ -76,5 +76,5 @@ def test_a_mediator_finds_a_material_on_a_phone(page, published, shot):
     items = page.locator(".material h2")
     assert items.all_inner_texts() == ["Kỹ năng hòa giải tranh chấp đất đai"]
     assert_no_sideways_scroll(page)
-    shot(page, "library", "mediators-390")
+    shot(page, "library", "search-390")
     assert not page.problems
