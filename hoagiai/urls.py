@@ -37,6 +37,17 @@ urlpatterns = [
         name="yearly-document-text",
     ),
     path("bao-cao/", include("reports.urls")),
+    # Open to everyone: the year's figures from the approved reports, the materials library.
+    path("cong-khai/", target_views.public_page, name="public"),
+    path("cong-khai/<int:year>/", target_views.public_page, name="public-year"),
+    path("tai-lieu/", network_views.library, name="library"),
+    path(
+        "tai-lieu/hoa-giai-vien/",
+        network_views.library,
+        {"audience": "for_mediators"},
+        name="library-mediators",
+    ),
+    path("tai-lieu/<int:pk>/tep/", network_views.material_file, name="material-file"),
     path("hoa-giai-vien/han-tap-huan/", network_views.training_due, name="training-due"),
     path(
         "dang-nhap/",

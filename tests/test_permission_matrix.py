@@ -141,6 +141,13 @@ SITE_GET = {
     "password_reset_complete":     (200,     200,      200,      200,  200),
     # LogoutView takes POST only, from anyone.
     "logout":                      (405,     405,      405,      405,  405),
+    # Open to everyone: the approved figures of a year and the materials library.
+    "public":                      (200,     200,      200,      200,  200),
+    "public-year":                 (200,     200,      200,      200,  200),
+    "library":                     (200,     200,      200,      200,  200),
+    "library-mediators":           (200,     200,      200,      200,  200),
+    # A published material's file, for anyone (tests/test_library.py: drafts are 404).
+    "material-file":               (200,     200,      200,      200,  200),
 }
 
 SITE_POST = {
@@ -347,6 +354,16 @@ class World:
         )
 
     @cached_property
+    def published_material(self):
+        return Material.objects.create(
+            title="Tờ gấp: Luật Hòa giải ở cơ sở",
+            kind=Material.Kind.DISSEMINATION,
+            publisher=self.district,
+            file=SimpleUploadedFile("to-gap.pdf", PDF),
+            published_on=date(2025, 1, 1),
+        )
+
+    @cached_property
     def pilot_commune(self):
         return PilotCommune.objects.create(commune=self.commune)
 
@@ -462,6 +479,8 @@ SITE_ARGS = {
     "evidence-file": lambda w: [w.evidence.pk],
     "progress-cell": lambda w: [w.responsibility.task.number, w.responsibility.year],
     "target-detail": lambda w: [w.target.code],
+    "public-year": lambda w: [REPORT_YEAR],
+    "material-file": lambda w: [w.published_material.pk],
     "password_reset_confirm": lambda w: ["MQ", "sai-ma"],
     "reports:consolidated": lambda w: [REPORT_YEAR],
     "yearly-document": lambda w: [REPORT_YEAR],
