@@ -89,7 +89,13 @@ def approved_figures(kpi: Kpi) -> dict:
             for field in LINE_FIELDS:
                 totals[field] += line[field]
         units.append(
-            {"code": code, "name": name, "level": level, "approved": is_approved, "figures": figures}
+            {
+                "code": code,
+                "name": name,
+                "level": level,
+                "approved": is_approved,
+                "figures": figures,
+            }
         )
     return {
         "year": year,

@@ -34,7 +34,6 @@ PAGE = 100
 LARGEST_PAGE = 500
 
 
-
 class Utf8Renderer(JSONRenderer):
     """Vietnamese names as they are written ("Bắc Giang"), not as \\u escapes."""
 
@@ -138,15 +137,26 @@ def _no_unit(code, day):
 
 # --- public: units, plan, targets, figures ---
 
+# The parameters (module-level: a call in a default would be made once anyway).
+UNITS_ON = Query(None, description="Units valid on this day (default: today).")
+UNIT_ON = Query(None, description="The unit with this code on this day (default: today).")
+LEVEL = Query(None)
+PARENT = Query(None, pattern=CODE, description="Code of the parent unit.")
+AFTER_CODE = Query(None, pattern=r"^[0-9]{1,5}$", description="Next page: next_after.")
+LIMIT = Query(PAGE, ge=1, le=LARGEST_PAGE, description="Rows per page.")
+UNIT_CODE = Path(..., pattern=CODE)
+TASK_NUMBER = Path(..., pattern=TASK)
+TEAM = Query(None, ge=0, le=LARGEST_ID, description="A team's id.")
+
 
 @api.get("/units", response={200: schemas.UnitPage, **PUBLIC}, url_name="units", tags=["units"])
 def units(
     request,
-    date: dt.date | None = Query(None, description="Units valid on this day (default: today)."),
-    level: schemas.Level | None = Query(None),
-    parent: str | None = Query(None, pattern=CODE, description="Code of the parent unit."),
-    after: str | None = Query(None, pattern=r"^[0-9]{1,5}$", description="Next page: next_after."),
-    limit: int = Query(PAGE, ge=1, le=LARGEST_PAGE),
+    date: dt.date | None = UNITS_ON,
+    level: schemas.Level | None = LEVEL,
+    parent: str | None = PARENT,
+    after: str | None = AFTER_CODE,
+    limit: int = LIMIT,
 ):
     """Administrative units valid on a date, by code, with their parent, the units they were
     formed from and the units that took them over (the 1/7/2025 reform)."""
@@ -170,8 +180,8 @@ def units(
 @api.get("/units/{code}", response={200: schemas.Unit, **PUBLIC}, url_name="unit", tags=["units"])
 def unit(
     request,
-    code: str = Path(..., pattern=CODE),
-    date: dt.date | None = Query(None, description="The unit with this code on this day."),
+    code: str = UNIT_CODE,
+    date: dt.date | None = UNIT_ON,
 ):
     """The unit that had the code on the date (codes are reused: 24 was Bắc Giang until
     30/6/2025 and is Bắc Ninh since)."""
@@ -202,7 +212,7 @@ def plan(request):
     url_name="plan-task",
     tags=["plan"],
 )
-def plan_task(request, number: str = Path(..., pattern=TASK)):
+def plan_task(request, number: str = TASK_NUMBER):
     """One task of the plan by its number ("2.1", "2.3a", "10.2")."""
     for group in _plan()["groups"]:
         for task in group["tasks"]:
@@ -285,7 +295,7 @@ def teams(
     unit: str | None = UNIT,
     active_on: dt.date | None = ACTIVE_ON,
     after: int | None = AFTER,
-    limit: int = Query(PAGE, ge=1, le=LARGEST_PAGE),
+    limit: int = LIMIT,
 ):
     """Mediation teams in the token's scope, by id, a page at a time."""
     day = _day(active_on, "active_on")
@@ -319,10 +329,10 @@ def teams(
 def mediators(
     request,
     unit: str | None = UNIT,
-    team: int | None = Query(None, ge=0, le=LARGEST_ID, description="A team's id."),
+    team: int | None = TEAM,
     active_on: dt.date | None = ACTIVE_ON,
     after: int | None = AFTER,
-    limit: int = Query(PAGE, ge=1, le=LARGEST_PAGE),
+    limit: int = LIMIT,
 ):
     """Mediators in the token's scope, by id, a page at a time. Personal data (Decree
     13/2023/NĐ-CP): only accounts that see them on the pages get them here."""
