@@ -112,8 +112,14 @@ def not_found(request, exc):
     return api.create_response(request, {"detail": _("Not found.")}, status=404)
 
 
-def _day(value: dt.date | None, name: str = "date") -> dt.date:
-    day = value or timezone.localdate()
+def _day(value: str | None, name: str = "date") -> dt.date:
+    """The day a parameter names (today when it is left out), within 1945–2100."""
+    if not value:
+        return timezone.localdate()
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        raise HttpError(400, str(DATE_PROBLEM % {"name": name})) from None
     if not services.FIRST_DAY <= day <= services.LAST_DAY:
         raise HttpError(
             400,
@@ -138,8 +144,20 @@ def _no_unit(code, day):
 # --- public: units, plan, targets, figures ---
 
 # The parameters (module-level: a call in a default would be made once anyway).
-UNITS_ON = Query(None, description="Units valid on this day (default: today).")
-UNIT_ON = Query(None, description="The unit with this code on this day (default: today).")
+# Dates are read as YYYY-MM-DD only (not as pydantic's Unix timestamps: "0" is no date).
+DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+UNITS_ON = Query(
+    None,
+    pattern=DATE,
+    example="2025-07-01",
+    description="Units valid on this day (default: today).",
+)
+UNIT_ON = Query(
+    None,
+    pattern=DATE,
+    example="2025-07-01",
+    description="The unit with this code on this day (default: today).",
+)
 LEVEL = Query(None)
 PARENT = Query(None, pattern=CODE, description="Code of the parent unit.")
 AFTER_CODE = Query(None, pattern=r"^[0-9]{1,5}$", description="Next page: next_after.")
@@ -152,7 +170,7 @@ TEAM = Query(None, ge=0, le=LARGEST_ID, description="A team's id.")
 @api.get("/units", response={200: schemas.UnitPage, **PUBLIC}, url_name="units", tags=["units"])
 def units(
     request,
-    date: dt.date | None = UNITS_ON,
+    date: str | None = UNITS_ON,
     level: schemas.Level | None = LEVEL,
     parent: str | None = PARENT,
     after: str | None = AFTER_CODE,
@@ -181,7 +199,7 @@ def units(
 def unit(
     request,
     code: str = UNIT_CODE,
-    date: dt.date | None = UNIT_ON,
+    date: str | None = UNIT_ON,
 ):
     """The unit that had the code on the date (codes are reused: 24 was Bắc Giang until
     30/6/2025 and is Bắc Ninh since)."""
@@ -278,7 +296,12 @@ def _registry(request, model, unit_code, day):
     return queryset
 
 
-ACTIVE_ON = Query(None, description="Only those active on this day (default: all).")
+ACTIVE_ON = Query(
+    None,
+    pattern=DATE,
+    example="2025-07-01",
+    description="Only those active on this day (default: all).",
+)
 AFTER = Query(None, ge=0, le=LARGEST_ID, description="Next page: next_after of the last one.")
 UNIT = Query(None, pattern=CODE, description="Code of a unit (valid on active_on or today).")
 
@@ -293,7 +316,7 @@ UNIT = Query(None, pattern=CODE, description="Code of a unit (valid on active_on
 def teams(
     request,
     unit: str | None = UNIT,
-    active_on: dt.date | None = ACTIVE_ON,
+    active_on: str | None = ACTIVE_ON,
     after: int | None = AFTER,
     limit: int = LIMIT,
 ):
@@ -330,7 +353,7 @@ def mediators(
     request,
     unit: str | None = UNIT,
     team: int | None = TEAM,
-    active_on: dt.date | None = ACTIVE_ON,
+    active_on: str | None = ACTIVE_ON,
     after: int | None = AFTER,
     limit: int = LIMIT,
 ):
