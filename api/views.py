@@ -81,7 +81,9 @@ def bad_parameters(request, exc):
         name = location[0] if location else "?"
         kind = error.get("type", "")
         context = error.get("ctx") or {}
-        limit = context.get("ge", context.get("le", context.get("expected", "")))
+        # pydantic words the choices in English ("'a', 'b' or 'c'"): a plain list instead.
+        limit = str(context.get("ge", context.get("le", context.get("expected", ""))))
+        limit = limit.replace("' or '", "', '")
         if kind.startswith("date") or kind.startswith("datetime"):
             problem = DATE_PROBLEM
         else:
