@@ -9,6 +9,8 @@ are serialised) and once more without a token.
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -25,6 +27,18 @@ pytestmark = pytest.mark.django_db
 SCHEMA = api.get_openapi_schema(path_prefix="/api/v1/")
 schema = schemathesis.openapi.from_dict(SCHEMA)
 schema.app = application
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_transaction():
+    """schemathesis calls the WSGI application itself, whose start and end of request close
+    the connection when it is in a transaction (on PostgreSQL: the test's own); Django's
+    test client unhooks those handlers the same way."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
 
 
 @pytest.fixture
