@@ -38,6 +38,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 
 from accounts.models import Role, User  # noqa: E402
+from accounts.scoping import scope_for  # noqa: E402
 from api.models import ApiToken  # noqa: E402
 from benchmarks.dashboard import QueryTimer  # noqa: E402
 from benchmarks.national import national_demo  # noqa: E402
@@ -98,18 +99,21 @@ def compare_targets(leader_client, public, province, district):
                 )
 
 
-def list_pages(client, headers, label):
-    """First and late page of the mediators and teams lists; returns their medians."""
+def list_pages(client, user, headers, label):
+    """First and late page (the fourth last of the user's scope) of the mediators and teams
+    lists; returns their medians."""
     results = {}
+    scope = scope_for(user)
     for path, model in (("/api/v1/mediators", Mediator), ("/api/v1/teams", MediationTeam)):
-        count = model.objects.count()  # for the printout only, outside the timed requests
-        late_after = model.objects.order_by("-pk").values_list("pk", flat=True)[PAGE * 3]
+        rows = scope.filter(model.objects.all(), model.scope_path)
+        count = rows.count()  # for the printout only, outside the timed requests
+        late_after = rows.order_by("-pk").values_list("pk", flat=True)[PAGE * 3]
         first = median_request(client, f"{path}?limit={PAGE}", headers)
         late = median_request(client, f"{path}?limit={PAGE}&after={late_after}", headers)
         results[path] = (first, late)
         print(
-            f"{label} {path} ({count:,} rows): first page {ms(first[0])} ({first[1]} queries), "
-            f"late page {ms(late[0])} ({late[1]} queries); late ÷ first = "
+            f"{label} {path} ({count:,} rows in scope): first page {ms(first[0])} "
+            f"({first[1]} queries), late page {ms(late[0])} ({late[1]} queries); late ÷ first = "
             f"{late[0] / first[0]:.2f}× (goal ≤ 2)"
         )
     return results
@@ -145,10 +149,10 @@ def main():
 
         print("-- registry lists, keyset pages of 100")
         staff_headers, officer_headers = token_header(staff), token_header(officer)
-        big = list_pages(public, staff_headers, "staff")
-        list_pages(public, officer_headers, f"officer of {district.code}")
+        big = list_pages(public, staff, staff_headers, "staff")
+        list_pages(public, officer, officer_headers, f"officer of {district.code}")
         shrink_mediators()
-        small = list_pages(public, staff_headers, "staff, mediators cut to a tenth:")
+        small = list_pages(public, staff, staff_headers, "staff, mediators cut to a tenth:")
         first_big, first_small = big["/api/v1/mediators"][0][0], small["/api/v1/mediators"][0][0]
         late_big, late_small = big["/api/v1/mediators"][1][0], small["/api/v1/mediators"][1][0]
         print(
