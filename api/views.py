@@ -7,6 +7,8 @@ model permissions and the same scope (accounts.scoping).
 """
 
 import datetime as dt
+import functools
+import inspect
 
 from django.http import Http404
 from django.utils import timezone
@@ -114,6 +116,23 @@ def not_found(request, exc):
     return api.create_response(request, {"detail": _("Not found.")}, status=404)
 
 
+def known_parameters(view):
+    """Refuse a query parameter the endpoint does not read ("?yaer=2025" is a typo, not a
+    request for the default year): a 400 naming it."""
+    names = set(inspect.signature(view).parameters) - {"request"}
+
+    @functools.wraps(view)
+    def checked(request, *args, **kwargs):
+        unknown = sorted(set(request.GET) - names)
+        if unknown:
+            raise HttpError(
+                400, _("The API does not know the parameter “%(name)s”.") % {"name": unknown[0]}
+            )
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
 def _day(value: str | None, name: str = "date") -> dt.date:
     """The day a parameter names (today when it is left out), within 1945–2100."""
     if not value:
@@ -170,6 +189,7 @@ TEAM = Query(None, ge=0, le=LARGEST_ID, description="A team's id.")
 
 
 @api.get("/units", response={200: schemas.UnitPage, **PUBLIC}, url_name="units", tags=["units"])
+@known_parameters
 def units(
     request,
     date: str | None = UNITS_ON,
@@ -198,6 +218,7 @@ def units(
 
 
 @api.get("/units/{code}", response={200: schemas.Unit, **PUBLIC}, url_name="unit", tags=["units"])
+@known_parameters
 def unit(
     request,
     code: str = UNIT_CODE,
@@ -220,6 +241,7 @@ def _plan():
 
 
 @api.get("/plan", response={200: schemas.Plan, **PUBLIC}, url_name="plan", tags=["plan"])
+@known_parameters
 def plan(request):
     """The plan: its groups of tasks, each task with its lead and partner agencies and its
     timeline (the shape of ``manage.py plan --json``)."""
@@ -232,6 +254,7 @@ def plan(request):
     url_name="plan-task",
     tags=["plan"],
 )
+@known_parameters
 def plan_task(request, number: str = TASK_NUMBER):
     """One task of the plan by its number ("2.1", "2.3a", "10.2")."""
     for group in _plan()["groups"]:
@@ -255,6 +278,7 @@ YEAR_UNIT = Query(None, pattern=CODE, description="Code of a unit valid in the y
 @api.get(
     "/targets", response={200: schemas.Targets, **PUBLIC}, url_name="targets", tags=["targets"]
 )
+@known_parameters
 def targets(request, year: int = YEAR, unit: str | None = YEAR_UNIT):
     """Every target of the plan for a year and a unit (the province without ``unit``), in
     the shape of ``manage.py kpi --json`` (docs/interfaces.md)."""
@@ -267,6 +291,7 @@ def targets(request, year: int = YEAR, unit: str | None = YEAR_UNIT):
     url_name="figures",
     tags=["targets"],
 )
+@known_parameters
 def figures(request, year: int = YEAR, unit: str | None = YEAR_UNIT):
     """The year's figures (teams, mediators, training, cases) per unit below ``unit``, from
     approved yearly reports only: a unit whose report is not approved has ``figures: null``."""
@@ -315,6 +340,7 @@ UNIT = Query(None, pattern=CODE, description="Code of a unit (valid on active_on
     url_name="teams",
     tags=["registry"],
 )
+@known_parameters
 def teams(
     request,
     unit: str | None = UNIT,
@@ -351,6 +377,7 @@ def teams(
     url_name="mediators",
     tags=["registry"],
 )
+@known_parameters
 def mediators(
     request,
     unit: str | None = UNIT,

@@ -130,6 +130,7 @@ BAD = [
     ("/api/v1/units?level=huyen",             400, "'province', 'district', 'commune'."),
     ("/api/v1/units/99?date=2025-01-01",      404, "Không có đơn vị nào mang mã “99” vào ngày"),
     ("/api/v1/plan/tasks/11.9",               404, "Kế hoạch không có nhiệm vụ 11.9."),
+    ("/api/v1/targets?yaer=2025&year=2025",   400, "API không có tham số “yaer”."),
     ("/api/v1/khong-co",                      404, "API không có địa chỉ này"),
     ("/api/v1/units?level=%00",               400, "ký tự"),
 ]
