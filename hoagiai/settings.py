@@ -49,6 +49,10 @@ INSTALLED_APPS = [
     "plans",
     "reports",
     "targets",
+    # The read-only JSON API (/api/v1/); "ninja" serves its documentation page's assets
+    # from this site (no CDN).
+    "ninja",
+    "api",
 ]
 
 MIDDLEWARE = [

@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from api import views as api_views
 from network import views as network_views
 from plans import views as plan_views
 from targets import document_views
@@ -68,4 +69,6 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("admin/", admin.site.urls),
+    path("api/v1/", api_views.api.urls),
+    re_path(r"^api/(?P<rest>.*)$", api_views.unknown_path, name="api-unknown"),
 ]

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db.models import Min, Q
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 
 from hoagiai.caching import cached
 from network.dates import cutoff_date
@@ -742,3 +743,51 @@ class Kpi:
         result.met = not short if districts else None
         if self.level == "province":
             result.short = self._short(short)
+
+
+class KpiRequestError(ValueError):
+    """A year outside the plan, a code no unit had in the year, or nothing loaded: said to
+    the person or program that asked (``kpi`` exits with status 2, the API answers 404)."""
+
+
+def kpi_for(year: int, code: str | None = None) -> Kpi:
+    """Every target for ``year`` at the unit with ``code`` (the root province without one),
+    as ``manage.py kpi`` and the API read them.
+
+    Codes are reused (24 was Bắc Giang, is now Bắc Ninh): a code means the unit that had it on
+    the year's cut-off, or else the last one that had it during the year.
+    """
+    plan = Plan.objects.current()
+    if plan is None:
+        raise KpiRequestError(_("No plan is loaded: load it first (manage.py loaddata plan)."))
+    if year not in plan.years:
+        raise KpiRequestError(
+            _("Year %(year)d is outside the plan (%(first)d–%(last)d).")
+            % {"year": year, "first": plan.start_year, "last": plan.end_year}
+        )
+    cutoff = cutoff_date(year)
+    if code is not None:
+        # An empty code is a code like any other, and no unit has it: refused, never read as
+        # "the province".
+        unit = AdminUnit.objects.by_code(code, cutoff) or (
+            AdminUnit.objects.filter(code=code, valid_to__year=year).order_by("-valid_to").first()
+        )
+        if unit is None:
+            raise KpiRequestError(
+                _("No unit has the code “%(code)s” in %(year)d.") % {"code": code, "year": year}
+            )
+    else:
+        unit = AdminUnit.objects.root_province(cutoff)
+        if unit is None:
+            raise KpiRequestError(_("No province is loaded."))
+    return Kpi(year, unit)
+
+
+def kpi_as_json(kpi: Kpi) -> dict:
+    """The targets in the shape of ``kpi --json`` (docs/interfaces.md)."""
+    return {
+        "year": kpi.year,
+        "unit": {"code": kpi.unit.code, "name": kpi.unit.name, "level": kpi.unit.level},
+        "cutoff": kpi.cutoff.isoformat(),
+        "targets": [result.as_json() for result in kpi.results()],
+    }

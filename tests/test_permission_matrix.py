@@ -40,6 +40,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import DataExport, Role
+from api.models import ApiToken
 from network.admin_excel import ExcelAdminMixin
 from network.models import (
     Material,
@@ -134,6 +135,22 @@ SITE_GET = {
     "reports:upload":              (LOGIN,   405,      405,      405,  405),
     "reports:bulk-approve":        (LOGIN,   405,      405,      405,  405),
     "login":                       (200,     HOME,     HOME,     HOME, HOME),
+    # The JSON API (tests/test_api*.py): public data for anyone; the registry lists need a
+    # token (a session is not one: 401 for everyone here; tests/test_api_tokens.py).
+    # /api/v1/ itself: django-ninja's root, a 404 that names the docs page.
+    "api:api-root":                (404,     404,      404,      404,  404),
+    "api:openapi-json":            (200,     200,      200,      200,  200),
+    "api:openapi-view":            (200,     200,      200,      200,  200),
+    "api:units":                   (200,     200,      200,      200,  200),
+    "api:unit":                    (200,     200,      200,      200,  200),
+    "api:plan":                    (200,     200,      200,      200,  200),
+    "api:plan-task":               (200,     200,      200,      200,  200),
+    "api:targets":                 (200,     200,      200,      200,  200),
+    "api:figures":                 (200,     200,      200,      200,  200),
+    "api:teams":                   (401,     401,      401,      401,  401),
+    "api:mediators":               (401,     401,      401,      401,  401),
+    # Any other /api/ address: a JSON 404.
+    "api-unknown":                 (404,     404,      404,      404,  404),
     # Province staff create commune officers from an Excel list (accounts.officers).
     "commune-officers":            (LOGIN,   403,      403,      200,  403),
     # A new commune officer's set-password link: a wrong one says so, to anyone.
@@ -202,6 +219,8 @@ ADMIN_SITE_GET = {
     "admin:app_list plans":            (A_LOGIN, 200,      200,      200,     A_LOGIN),
     "admin:app_list reports":          (A_LOGIN, 200,      200,      200,     A_LOGIN),
     "admin:app_list targets":          (A_LOGIN, 200,      200,      200,     A_LOGIN),
+    # API tokens are issued by a superuser (tests/test_api_tokens.py).
+    "admin:app_list api":              (A_LOGIN, 404,      404,      404,     A_LOGIN),
     # The final catch-all (an unnamed pattern): a page the admin does not have.
     "admin/(?P<url>.*)$":              (A_LOGIN, 404,      404,      404,     A_LOGIN),
 }
@@ -244,6 +263,7 @@ ADMIN_MODELS = {
     "reports.yearlyreport":    ("v",    "v",    True,   "report"),        # read-only
     "reports.reportdeadline":  ("v",    "vacd", False,  "deadline"),
     "targets.target":          ("v",    "vacd", False,  "target"),
+    "api.apitoken":            ("",     "",     False,  "api_token"),     # superuser's
 }
 # fmt: on
 
@@ -382,6 +402,13 @@ class World:
         return DataExport.objects.create(user=self.user, what="hòa giải viên", rows=1)
 
     @cached_property
+    def api_token(self):
+        token = ApiToken(user=self.user, name="phần mềm thống kê")
+        token.issue()
+        token.save()
+        return token
+
+    @cached_property
     def group(self):
         return Group.objects.get(name=Role.DISTRICT_OFFICER.value)
 
@@ -481,6 +508,9 @@ SITE_ARGS = {
     "target-detail": lambda w: [w.target.code],
     "public-year": lambda w: [REPORT_YEAR],
     "material-file": lambda w: [w.published_material.pk],
+    "api:unit": lambda w: [w.district.code],
+    "api:plan-task": lambda w: ["2.1"],
+    "api-unknown": lambda w: ["v1/khong-co"],
     "password_reset_confirm": lambda w: ["MQ", "sai-ma"],
     "reports:consolidated": lambda w: [REPORT_YEAR],
     "yearly-document": lambda w: [REPORT_YEAR],
@@ -496,10 +526,22 @@ SITE_ARGS = {
     ],
     **{
         f"admin:app_list {label}": lambda w, label=label: [label]
-        for label in ("auth", "axes", "accounts", "units", "network", "plans", "reports", "targets")
+        for label in (
+            "auth",
+            "axes",
+            "accounts",
+            "units",
+            "network",
+            "plans",
+            "reports",
+            "targets",
+            "api",
+        )
     },
 }
 SITE_QUERY = {
+    "api:targets": "?year=2025",
+    "api:figures": "?year=2024",
     "admin:autocomplete": "?app_label=network&model_name=mediator&field_name=team&term=",
     "admin:autocomplete user.groups": "?app_label=accounts&model_name=user&field_name=groups",
 }

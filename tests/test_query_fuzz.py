@@ -41,6 +41,17 @@ SITE_PARAMETERS = {
     "library": ["q", "audience", "year", "page"],
     "library-mediators": ["q", "audience", "year", "page"],
     "material-file": [],
+    # The JSON API (tests/test_api_schema.py fuzzes it from its schema as well).
+    "api:units": ["date", "level", "parent", "after", "limit"],
+    "api:unit": ["date"],
+    "api:plan": [],
+    "api:plan-task": [],
+    "api:targets": ["year", "unit"],
+    "api:figures": ["year", "unit"],
+    "api:teams": ["unit", "active_on", "after", "limit"],
+    "api:mediators": ["unit", "team", "active_on", "after", "limit"],
+    "api:openapi-json": [],
+    "api:openapi-view": [],
 }
 # Pages that are neither a list nor an export (forms, redirects, the admin's own pages).
 NOT_LISTS = {
@@ -54,6 +65,9 @@ NOT_LISTS = {
     "commune-officers",
     "password_reset_confirm",
     "password_reset_complete",
+    # The API's root and its catch-all: 404s that name the documentation.
+    "api:api-root",
+    "api-unknown",
 }
 ADMIN_LIST_KINDS = ("_changelist", "_excel_export")
 ADMIN_PARAMETERS = ["q", "o", "p"]  # search, ordering, page
