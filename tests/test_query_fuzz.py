@@ -68,6 +68,9 @@ NOT_LISTS = {
     # The API's root and its catch-all: 404s that name the documentation.
     "api:api-root",
     "api-unknown",
+    # The Sở's yearly Word report (a download) and the form of its text.
+    "yearly-document",
+    "yearly-document-text",
 }
 ADMIN_LIST_KINDS = ("_changelist", "_excel_export")
 ADMIN_PARAMETERS = ["q", "o", "p"]  # search, ordering, page
