@@ -18,7 +18,6 @@ from datetime import date
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -199,8 +198,10 @@ def _report_todo(unit, year: int, report, today: date) -> Todo:
     status = report.status if report else None
     days = (due - today).days
     if status in (Status.SUBMITTED, Status.APPROVED):
-        label = capfirst(report.get_status_display())
-        text = _("Report %(year)d: %(status)s.") % {"year": year, "status": label}
+        text = _("Report %(year)d: %(status)s.") % {
+            "year": year,
+            "status": report.get_status_display(),
+        }
         return Todo(text, url, _("Open the report"), tone="ok")
     if status == Status.RETURNED:
         state = _("returned for correction")
