@@ -15,9 +15,7 @@ from django.utils.text import Truncator, capfirst
 from hoagiai.numbers import format_int
 
 from .models import LINE_FIELDS, CommuneYear, ReportEvent, YearlyReport
-from .services import DISTRICT_ONLY, HEADER_FIELDS
-
-RETURNS = (ReportEvent.Action.RETURN, ReportEvent.Action.REOPEN)
+from .services import DISTRICT_ONLY, HEADER_FIELDS, RETURNS
 
 
 @dataclass
@@ -77,43 +75,49 @@ def since_return(report: YearlyReport, lines, events) -> SinceReturn | None:
         return None
     result = SinceReturn(returned)
     lines = list(lines)
-    then = {
-        record.commune_id: record
-        for record in CommuneYear.history.filter(
-            history_date__lte=returned.at,
-            year=report.year,
-            commune_id__in=[line.commune_id for line in lines],
-        ).latest_of_each()
-    }
+    before_lines, before_header = _at_return(report, lines, returned)
     for line in lines:
-        before = then.get(line.commune_id)
+        before = before_lines.get(line.commune_id)
         if before is None:
             continue
         changes = [
-            Change(
-                _label(CommuneYear, name),
-                _shown(getattr(before, name)),
-                _shown(getattr(line, name)),
-            )
+            Change(_label(CommuneYear, name), _shown(before[name]), _shown(getattr(line, name)))
             for name in LINE_FIELDS
-            if getattr(before, name) != getattr(line, name)
+            if name in before and before[name] != getattr(line, name)
         ]
         if changes:
             result.lines.append(LineChanges(line.commune.name, changes))
-    header_then = report.history.filter(history_date__lte=returned.at).first()
-    if header_then is not None:
-        names = [
-            name
-            for name in HEADER_FIELDS
-            if not (report.is_commune_report and name in DISTRICT_ONLY)
-        ]
-        result.header = [
-            Change(
-                _label(YearlyReport, name),
-                _shown(getattr(header_then, name)),
-                _shown(getattr(report, name)),
-            )
-            for name in names
-            if getattr(header_then, name) != getattr(report, name)
-        ]
+    names = [
+        name
+        for name in HEADER_FIELDS
+        if name in before_header and not (report.is_commune_report and name in DISTRICT_ONLY)
+    ]
+    result.header = [
+        Change(
+            _label(YearlyReport, name), _shown(before_header[name]), _shown(getattr(report, name))
+        )
+        for name in names
+        if before_header[name] != getattr(report, name)
+    ]
     return result
+
+
+def _at_return(report, lines, returned) -> tuple[dict[int, dict], dict]:
+    """({commune id: figures}, {header field: value}) as they stood at the return: kept
+    with the step, or, for a step recorded before it kept them, read from the history."""
+    if returned.figures:
+        kept = returned.figures
+        lines_then = {int(pk): values for pk, values in kept.get("lines", {}).items()}
+        return lines_then, kept.get("header", {})
+    records = CommuneYear.history.filter(
+        history_date__lte=returned.at,
+        year=report.year,
+        commune_id__in=[line.commune_id for line in lines],
+    ).latest_of_each()
+    lines_then = {
+        record.commune_id: {name: getattr(record, name) for name in LINE_FIELDS}
+        for record in records
+    }
+    header = report.history.filter(history_date__lte=returned.at).first()
+    header_then = {name: getattr(header, name) for name in HEADER_FIELDS} if header else {}
+    return lines_then, header_then
