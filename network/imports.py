@@ -34,6 +34,7 @@ from .models import (
     Trainer,
     TrainerAttendance,
     Training,
+    fill_derived,
 )
 from .signals import announce
 from .spreadsheets import (
@@ -240,10 +241,12 @@ class RegistryExcel:
         """Insert and update in bulk, writing the history rows explicitly (DESIGN §6) and
         dropping the cached reads of the model (bulk writes send no signals)."""
         caching.changed(model)
+        fill_derived(new)
         if new:
             model.objects.bulk_create(new, batch_size=2000)
             bulk_history(new, model, CREATED, self.user, reason)
         if changed:
+            fields = [*fields, *fill_derived(changed)]
             model.objects.bulk_update(changed, fields, batch_size=2000)
             bulk_history(changed, model, CHANGED, self.user, reason)
 
