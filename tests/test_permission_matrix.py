@@ -118,6 +118,7 @@ SITE_GET = {
     "target-detail ?unit=213":     (LOGIN,   200,      404,      200,  200),
     # Mediators are personal data: the leadership sees aggregates only (no view_mediator).
     "training-due":                (LOGIN,   200,      200,      200,  403),
+    "training-due-export":         (LOGIN,   200,      200,      200,  403),
     "reports:index":               (LOGIN,   200,      200,      200,  200),
     # The province-wide workbook: the view answers 404 (not 403) to a district officer.
     "reports:consolidated":        (LOGIN,   404,      404,      200,  200),
