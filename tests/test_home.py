@@ -129,3 +129,16 @@ def test_leadership_see_the_dashboards_headline_with_a_link(client, leader):
 def test_the_home_page_no_longer_lists_every_target(client, officer_a):
     # The static table of the plan's targets gave no one anything to do.
     assert "Đạt khi" not in home(client, officer_a)
+
+
+def test_a_commune_officer_sees_its_communes_report_and_deadline(client):
+    from reports import reform
+
+    from .test_commune_officers import BAC_GIANG, SUCCESSORS, commune_officer
+
+    reform.apply(SUCCESSORS)
+    officer = commune_officer("xa", BAC_GIANG)
+    year = this_year()
+    page = home(client, officer)
+    assert f"Báo cáo năm {year}: chưa lập — hạn nộp" in page
+    assert f'href="{reverse("reports:report", args=[BAC_GIANG, year])}"' in page

@@ -36,7 +36,19 @@ def reports_to_review(officer_a, officer_b):
         services.submit(report, officer, acknowledged=True, version=report.version)
 
 
-@pytest.mark.parametrize("persona", ["province_staff", "officer_a", "leader"])
+@pytest.fixture
+def commune_officer():
+    """The commune officer of Phường Bắc Giang, after the 1/7/2025 arrangement."""
+    from reports import reform
+
+    from ..test_commune_officers import BAC_GIANG, SUCCESSORS
+    from ..test_commune_officers import commune_officer as make
+
+    reform.apply(SUCCESSORS)
+    return make("xa", BAC_GIANG)
+
+
+@pytest.mark.parametrize("persona", ["province_staff", "officer_a", "commune_officer", "leader"])
 def test_the_home_page_of_each_role_fits_a_phone(
     persona, request, new_page, log_in, shot, reports_to_review
 ):
