@@ -49,9 +49,9 @@ def commune_officer():
 
 
 @pytest.mark.parametrize("persona", ["province_staff", "officer_a", "commune_officer", "leader"])
-def test_the_home_page_of_each_role_fits_a_phone(
-    persona, request, new_page, log_in, shot, reports_to_review
-):
+def test_the_home_page_of_each_role_fits_a_phone(persona, request, new_page, log_in, shot):
+    if persona != "commune_officer":  # districts report no year after the arrangement
+        request.getfixturevalue("reports_to_review")
     user = request.getfixturevalue(persona)
     page = new_page()
     log_in(page, user)
