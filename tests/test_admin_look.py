@@ -41,6 +41,11 @@ def test_the_selection_counter_reads_right_in_both_catalogs(client, province_sta
     factories.team("Thôn Đông")
     page = changelist(client, province_staff, "mediationteam")
     assert "Đã chọn 0/1" in page and "của" not in page.split("action-counter")[1][:80]
+    team = MediationTeam.objects.get()
+    assert (
+        f'<input type="checkbox" name="_selected_action" value="{team.pk}" class="action-select"'
+        in page
+    )
     # The admin's JavaScript rewrites the counter from its own catalog.
     catalog = client.get(reverse("admin:jsi18n")).content.decode("unicode_escape")
     assert "Đã chọn %(sel)s/%(cnt)s" in catalog

@@ -154,3 +154,15 @@ def test_a_report_never_returned_has_no_changes_section(client, report, officer_
     assert YearlyReport.objects.get(pk=report.pk).status == "submitted"
     text = page(client, province_staff)
     assert "Những thay đổi từ khi" not in text and "nộp lại" not in text
+
+
+def test_a_return_recorded_before_the_figures_were_kept_reads_them_from_the_history(
+    client, report, officer_a, province_staff
+):
+    report = returned_and_resubmitted(report, officer_a, province_staff, cases_received=5,
+                                      cases_successful=5)  # fmt: skip
+    returned = report.events.get(action="return")
+    returned.figures = {}  # as a step stored before ReportEvent.figures existed
+    returned.save()
+    text = page(client, province_staff)
+    assert "<strong>Số lớp tập huấn đã tổ chức</strong>: 0 → 4" in text
