@@ -36,6 +36,14 @@ queue behind the GIL: measured on a quiet machine with 50 users, 3 sync workers 
 174 ms, 2 sync 206 ms, 4 sync 191 ms, gthread 2 workers × 4 threads 612 ms. Sync workers
 also close each connection, so no keep-alive race with the client's pauses.
 
+The public scenario, ``--public`` (e.g. ``--public --users 200``): every user is an
+anonymous visitor (no account, no login) reading the public figures of a year
+(``/cong-khai/<year>/``, the default year) and now and then the materials library; the goal
+is then 0 errors and p95 ≤ 300 ms. The page's body is the same for everyone and kept in the
+shared cache (``targets.public``), so ``CACHE_URL`` matters here as in production. Measured
+with 200 visitors while other processes took 157 % of the 2 cores: 99.9 requests/s, p50
+20 ms, p95 81 ms, 0 errors; gunicorn spent 3.0 ms of CPU a request.
+
 Other options: ``--one-report-each`` returns or reopens reports as a reviewer would when
 officers outnumber the editable reports (the demo has 4 this year), so that no two officers
 share a report and every save does the full work (no 409s); ``--reuse-db`` skips step 1
@@ -64,6 +72,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 GOAL_P95_MS = 500
+GOAL_P95_MS_PUBLIC = 300  # anonymous visitors of the public page (--public)
 
 # Production settings for the server (and for this process's Django set-up). Loopback has no
 # TLS: the HTTPS redirect and the secure-only cookies would stop any plain-HTTP client, so
@@ -255,6 +264,23 @@ def load_accounts(users, officer_share, one_report_each=False):
     }
 
 
+def public_config(users):
+    """The public scenario's part of the config: no accounts, the years to read."""
+    from plans.models import Plan
+    from targets.public import public_years
+
+    plan = Plan.objects.current()
+    years = public_years(plan)
+    log(f"  public scenario: {users} anonymous visitors, years {years[0]}–{years[-1]}")
+    return {
+        "password": "",
+        "users": [],
+        "visitors": users,
+        "public_years": years,
+        "plan_years": list(plan.years),
+    }
+
+
 # --- The server -----------------------------------------------------------------------
 
 
@@ -355,12 +381,19 @@ def print_phase(title, phase, seconds=None):
 def report(results, args, server_command):
     ramp, steady = results["ramp"], results["steady"]
     seconds = steady["seconds"]
+    goal_ms = GOAL_P95_MS_PUBLIC if args.public else GOAL_P95_MS
     log("")
     log(f"Gunicorn: {' '.join(server_command[1:10])}")
-    log(
-        f"Users: {results['users']} ({results['leaders']} leadership, {results['officers']} "
-        f"district officers); wait 1–3 s between actions"
-    )
+    if args.public:
+        log(
+            f"Users: {results['users']} anonymous visitors (public page, materials library); "
+            "wait 1–3 s between actions"
+        )
+    else:
+        log(
+            f"Users: {results['users']} ({results['leaders']} leadership, "
+            f"{results['officers']} district officers); wait 1–3 s between actions"
+        )
     print_phase(
         f"Ramp-up: {results['users']} users spawned and logged in in {ramp['seconds']:.1f} s "
         "(not in the measured window)",
@@ -374,6 +407,11 @@ def report(results, args, server_command):
         f"CPU in the measured window, % of one core ({cores} cores = {100 * cores} %): "
         + ", ".join(f"{name} {share:.0f} %" for name, share in results["cpu"].items())
     )
+    if total:
+        # What a request costs the server whatever else the machine is doing: the latencies
+        # wait for the CPU when other processes take it, this does not.
+        per_request = results["cpu"].get("gunicorn", 0) / 100 * seconds * 1000 / total
+        log(f"gunicorn CPU per request (measured window): {per_request:.1f} ms")
     other = results["cpu"].get("other processes", 0)
     if other > 20:
         log(
@@ -395,9 +433,9 @@ def report(results, args, server_command):
     samples = ramp["samples"] + steady["samples"]
     for sample in samples[:10]:
         log(f"  error: {sample}")
-    met = errors == 0 and p95 <= GOAL_P95_MS
+    met = errors == 0 and p95 <= goal_ms
     log(
-        f"goal (0 errors, p95 ≤ {GOAL_P95_MS} ms): "
+        f"goal (0 errors, p95 ≤ {goal_ms} ms): "
         + ("MET" if met else f"NOT MET ({errors} errors, p95 {p95:.0f} ms)")
     )
     if errors:
@@ -430,6 +468,12 @@ def main():
     parser.add_argument(
         "--reuse-db", action="store_true", help="keep the database of an earlier run"
     )
+    parser.add_argument(
+        "--public",
+        action="store_true",
+        help="every user an anonymous visitor of the public page and the materials library "
+        "(goal p95 ≤ 300 ms)",
+    )
     args = parser.parse_args()
 
     url = os.environ.get("DATABASE_URL")
@@ -449,7 +493,10 @@ def main():
     django.setup()
     if not args.reuse_db:
         seed()
-    load_config = load_accounts(args.users, args.officer_share, args.one_report_each)
+    if args.public:
+        load_config = public_config(args.users)
+    else:
+        load_config = load_accounts(args.users, args.officer_share, args.one_report_each)
     from django.db import connections
 
     connections.close_all()
@@ -483,6 +530,8 @@ def main():
             load_config["host"],
             "--loglevel",
             "WARNING",
+            # The user classes by name: the visitors alone, or the logged-in users alone.
+            *(["Visitor"] if args.public else ["Leader", "Officer"]),
         ]
         locust_env = {
             **os.environ,

@@ -15,6 +15,10 @@ read from the form) when they start:
   optimistic lock: someone saved since they opened it): that is expected, counted apart,
   and the officer reloads and tries again on its next round.
 
+- ``Visitor`` (the public scenario, ``load.py --public``): an anonymous visitor, no login,
+  reading the public figures of a year (``/cong-khai/<year>/``, or the default year) and
+  now and then the materials library (the list, a search, the mediators' view).
+
 Every user waits 1–3 s between actions (an officer also between opening and saving).
 
 With ``LOAD_RESULTS`` set, a conductor measures a fixed window: it waits until every user is
@@ -250,6 +254,50 @@ class Officer(PortalUser):
         )
 
 
+class Visitor(FastHttpUser):
+    """Anyone, without logging in: the public figures, sometimes the materials library.
+    Chosen by name on locust's command line (``load.py --public``), never mixed in with the
+    logged-in users."""
+
+    connection_timeout = 30.0
+    network_timeout = 30.0
+    searches = ("so tay", "hoa giai", "dat dai", "luat")
+
+    def wait_time(self):
+        return random.uniform(1, 3)
+
+    def on_start(self):
+        READY.add(id(self))
+
+    def page(self, url, name, marker):
+        """GET a public page: a 200 holding ``marker`` (an empty or error page fails)."""
+        with self.client.get(url, name=name, catch_response=True, allow_redirects=False) as r:
+            if r.status_code != 200:
+                r.failure(problem(r))
+            elif marker not in (r.text or ""):
+                r.failure(f"no {marker!r} in the page")
+
+    @task(6)
+    def year(self):
+        year = random.choice(CONFIG["public_years"])
+        self.page(f"/cong-khai/{year}/", "public: a year", 'class="kpi-card')
+
+    @task(2)
+    def default_year(self):
+        self.page("/cong-khai/", "public: default year", 'class="kpi-card')
+
+    @task(1)
+    def library(self):
+        draw = random.random()
+        if draw < 0.4:
+            self.page("/tai-lieu/", "library: list", 'class="material"')
+        elif draw < 0.7:
+            query = urlencode({"q": random.choice(self.searches)})
+            self.page(f"/tai-lieu/?{query}", "library: search", 'class="materials"')
+        else:
+            self.page("/tai-lieu/hoa-giai-vien/", "library: mediators", 'class="material"')
+
+
 # --- The conductor: a measured window of steady load ------------------------------------
 
 READY = set()  # users that have finished logging in (or failed to)
@@ -342,6 +390,7 @@ def conduct(environment):
         "users": users,
         "leaders": COUNTS["leadership"],
         "officers": COUNTS["officer"],
+        "visitors": CONFIG.get("visitors", 0),
         "ready": len(READY),
         "ramp": ramp,
         "steady": steady,

@@ -24,6 +24,7 @@ Redis): a per-process cache would only drop its own entries. ``CACHE_ACROSS_REQU
 """
 
 import contextlib
+import hashlib
 import pickle
 import threading
 import time
@@ -39,6 +40,8 @@ from .on_commit import gather
 
 # A backstop: a change that reaches the database past the signals shows within this time.
 TIMEOUT = 10 * 60
+# Longer keys (a read that depends on many models) have their generations hashed.
+KEY_LENGTH = 200
 # Entries each process keeps (per-user entries included: a few per user of the day).
 LOCAL_ENTRIES = 2000
 
@@ -111,7 +114,12 @@ def cached(key: str, models, compute, timeout: int = TIMEOUT):
     if connection.in_atomic_block or not settings.CACHE_ACROSS_REQUESTS:
         return compute()
     labels = [model._meta.label_lower for model in models]
-    full_key = ":".join([key, *map(str, _generations(labels))])
+    generations = ":".join(map(str, _generations(labels)))
+    if len(key) + len(generations) > KEY_LENGTH:
+        # A read that depends on many models: their generations hashed, so that the key
+        # stays within what every cache backend takes (memcached: 250 characters).
+        generations = hashlib.sha256(generations.encode()).hexdigest()
+    full_key = f"{key}:{generations}"
     value = _local.get(full_key)
     if value is _MISSING:
         value = cache.get(full_key, _MISSING)

@@ -182,6 +182,8 @@ SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
 
 # Evidence files of plan activities (PDF, Word, Excel, images): at most this many bytes each.
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+# Files of the training materials library (the same kinds): handbooks run larger.
+MATERIAL_MAX_BYTES = env.int("MATERIAL_MAX_BYTES", default=20 * 1024 * 1024)
 # A yearly report's grid posts one field per commune and figure.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 

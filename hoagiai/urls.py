@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from network import views as network_views
 from plans import views as plan_views
+from targets import document_views
 from targets import views as target_views
 
 from . import views
@@ -27,7 +28,26 @@ urlpatterns = [
     path("chi-tieu/", target_views.dashboard, name="dashboard"),
     path("chi-tieu/xuat-excel/", target_views.dashboard_export, name="dashboard-export"),
     path("chi-tieu/<str:code>/", target_views.target_detail, name="target-detail"),
+    # The Sở's own report (Word): built from the approved reports by the KPI engine, so its
+    # views live in targets, above reports (tests/test_layers.py).
+    path("bao-cao/<int:year>/van-ban/", document_views.yearly_document, name="yearly-document"),
+    path(
+        "bao-cao/<int:year>/van-ban/noi-dung/",
+        document_views.yearly_document_text,
+        name="yearly-document-text",
+    ),
     path("bao-cao/", include("reports.urls")),
+    # Open to everyone: the year's figures from the approved reports, the materials library.
+    path("cong-khai/", target_views.public_page, name="public"),
+    path("cong-khai/<int:year>/", target_views.public_page, name="public-year"),
+    path("tai-lieu/", network_views.library, name="library"),
+    path(
+        "tai-lieu/hoa-giai-vien/",
+        network_views.library,
+        {"audience": "for_mediators"},
+        name="library-mediators",
+    ),
+    path("tai-lieu/<int:pk>/tep/", network_views.material_file, name="material-file"),
     path("hoa-giai-vien/han-tap-huan/", network_views.training_due, name="training-due"),
     path(
         "hoa-giai-vien/han-tap-huan/xuat-excel/",

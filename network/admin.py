@@ -1,4 +1,7 @@
+from django import forms
+from django.conf import settings
 from django.contrib import admin
+from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.db.models import Count
 from django.urls import reverse
@@ -14,6 +17,7 @@ from accounts.admin_mixins import (
     ScopedForeignKeysMixin,
     scope_related_queryset,
 )
+from hoagiai import uploads
 from units.models import AdminUnit, Succession
 
 from .admin_excel import ExcelAdminMixin
@@ -356,14 +360,53 @@ class TrainingAdmin(ExcelAdminMixin, ScopedAdminMixin, HistoryAdmin):
         return training.trainer_total + training.mediator_total + training.official_total
 
 
+MATERIAL_FIELDS = ["title", "kind", "description", "file", "link", "published_on", "publisher"]
+
+
+class MaterialForm(forms.ModelForm):
+    """A material's file is checked as the plan's evidence files are (kind recognised by its
+    content, size-limited) and stored under a generated name; the person's file name is kept
+    for the download."""
+
+    class Meta:
+        model = Material
+        fields = MATERIAL_FIELDS
+        widgets = {"file": forms.ClearableFileInput(attrs={"accept": ",".join(uploads.ALLOWED)})}
+
+        def formfield_callback(field, **kwargs):
+            if isinstance(field, models.URLField):
+                kwargs["assume_scheme"] = "https"
+            return field.formfield(**kwargs)
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if isinstance(upload, UploadedFile):
+            uploads.check(upload, settings.MATERIAL_MAX_BYTES, MATERIAL_TOO_LARGE)
+            self.instance.file_name = uploads.display_name(upload.name)
+        elif not upload:
+            self.instance.file_name = ""
+        return upload
+
+
+MATERIAL_TOO_LARGE = _("“%(name)s” is %(size)s; a material's file may be at most %(limit)s.")
+
+
 @admin.register(Material)
 class MaterialAdmin(ScopedAdminMixin, HistoryAdmin):
+    form = MaterialForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    list_display = ["title", "kind", "publisher", "published_on", "link"]
+    list_display = ["title", "kind", "publisher", "published_on", "file_or_link"]
     list_filter = ["kind", "published_on"]
-    search_fields = ["title__unaccent"]
+    search_fields = ["title__unaccent", "description__unaccent"]
     autocomplete_fields = ["publisher"]
     list_select_related = ["publisher"]
+    fields = [*MATERIAL_FIELDS[:4], "file_name", *MATERIAL_FIELDS[4:]]
+    # The name the file is downloaded under (the stored name is generated).
+    readonly_fields = ["file_name"]
+
+    @admin.display(description=_("file or link"))
+    def file_or_link(self, material):
+        return material.file_name or material.link
 
 
 @admin.register(PilotCommune)

@@ -268,6 +268,35 @@ BAC_GIANG_MATERIALS = [
     (Material.Kind.DISSEMINATION, "Bản tin Tư pháp: chuyên đề hòa giải ở cơ sở", False,
      date(2026, 2, 26)),
 ]  # fmt: skip
+# What the library says of each (the demo's own words, not a real publication's).
+MATERIAL_DESCRIPTIONS = {
+    "Tài liệu bồi dưỡng kỹ năng cho tập huấn viên hòa giải ở cơ sở": (
+        "Phương pháp tổ chức lớp bồi dưỡng, kỹ năng truyền đạt và đánh giá học viên dành cho "
+        "tập huấn viên cấp tỉnh và cấp huyện."
+    ),
+    "Bộ bài giảng mẫu theo Chương trình khung bồi dưỡng hòa giải viên": (
+        "Mười bài giảng mẫu kèm câu hỏi thảo luận, bám sát Chương trình khung của Bộ Tư pháp."
+    ),
+    "Sổ tay hòa giải viên ở cơ sở": (
+        "Những điều hòa giải viên cần biết: trình tự hòa giải, quyền và nghĩa vụ, mẫu biên bản "
+        "hòa giải thành và không thành."
+    ),
+    "Tình huống hòa giải thường gặp ở cơ sở": (
+        "Hai mươi tình huống về mâu thuẫn gia đình, hàng xóm, đất đai và cách hòa giải viên xử lý."
+    ),
+    "Kỹ năng hòa giải tranh chấp đất đai ở thôn, tổ dân phố": (
+        "Những lưu ý khi hòa giải tranh chấp ranh giới, lối đi và thừa kế quyền sử dụng đất."
+    ),
+    "Tờ gấp: Luật Hòa giải ở cơ sở năm 2013": (
+        "Tóm tắt các nguyên tắc và phạm vi hòa giải ở cơ sở để phát cho người dân."
+    ),
+    "Tờ gấp: Quyền và nghĩa vụ của hòa giải viên": (
+        "Tờ gấp phổ biến quyền, nghĩa vụ và chế độ hỗ trợ đối với hòa giải viên."
+    ),
+    "Video: Hòa giải viên - cầu nối tình làng nghĩa xóm": (
+        "Phóng sự ngắn về một tổ hòa giải tiêu biểu, phát trên sóng phát thanh - truyền hình."
+    ),
+}
 SYNTHETIC_MATERIALS = [
     (Material.Kind.FOR_TRAINERS, "Tài liệu bồi dưỡng tập huấn viên hòa giải ở cơ sở"),
     (Material.Kind.FOR_MEDIATORS, "Sổ tay hòa giải viên ở cơ sở"),
@@ -894,13 +923,15 @@ def _materials(rng, province: _Province) -> list[Material]:
     materials = []
     for kind, title, by_district, published_on in specs:
         publisher = rng.choice(province.districts).unit if by_district else province.unit
-        link = ""
-        if published_on:
-            link = f"{LINK_BASE}/{publisher.code}/{published_on.year}/{_slug(title)}"
+        # A draft too has its link (the library shows it once published): exactly one of
+        # file and link (Material.clean).
+        year = published_on.year if published_on else "du-thao"
+        link = f"{LINK_BASE}/{publisher.code}/{year}/{_slug(title)}"
         materials.append(
             Material(
                 title=title,
                 kind=kind,
+                description=MATERIAL_DESCRIPTIONS.get(title, ""),
                 link=link,
                 published_on=published_on,
                 publisher=publisher,

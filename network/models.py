@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from hoagiai.text import fold, natural_key
+from hoagiai.uploads import storage_name
 from units.models import AdminUnit, current_communes
 
 from .dates import date_errors, is_due, training_deadline
@@ -564,8 +565,22 @@ class OfficialAttendance(models.Model):
         return self.full_name
 
 
+def material_path(material, filename):
+    """A generated name (``hoagiai.uploads.storage_name``): the person's file name is kept in
+    ``Material.file_name`` for the download, never used as a path."""
+    return f"materials/{storage_name(filename)}"
+
+
+class MaterialQuerySet(models.QuerySet):
+    def published(self, day=None):
+        """The materials published on or before ``day`` (today): the public library's, and
+        what targets O1 and O7 count as of a cut-off."""
+        return self.filter(published_on__lte=day or timezone.localdate())
+
+
 class Material(models.Model):
-    """A training or dissemination document (target O1)."""
+    """A training or dissemination document (task 7.2, targets O1 and O7): published from
+    its publication date, as a file kept by the portal or a link to where it is published."""
 
     class Kind(models.TextChoices):
         FOR_TRAINERS = "for_trainers", _("for trainers")
@@ -573,11 +588,20 @@ class Material(models.Model):
         DISSEMINATION = "dissemination", _("legal dissemination")
 
     title = models.CharField(_("title"), max_length=300)
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    file = models.FileField(_("file"), upload_to="materials/%Y/", blank=True)
+    # The audience the material is written for (the plan's three kinds, target O1).
+    kind = models.CharField(_("audience"), max_length=20, choices=Kind.choices)
+    description = models.TextField(_("description"), blank=True)
+    file = models.FileField(_("file"), upload_to=material_path, max_length=300, blank=True)
+    file_name = models.CharField(_("file name"), max_length=200, blank=True, editable=False)
     link = models.URLField(_("published link"), blank=True)
     published_on = models.DateField(
-        _("published on"), null=True, blank=True, help_text=_("Empty while not yet published.")
+        _("published on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Empty while not yet published. The material is in the public library, and counts "
+            "for targets O1 and O7, from this date."
+        ),
     )
     publisher = models.ForeignKey(
         AdminUnit,
@@ -588,6 +612,7 @@ class Material(models.Model):
     is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
 
     history = HistoricalRecords()
+    objects = MaterialQuerySet.as_manager()
     scope_path = "publisher"
 
     class Meta:
@@ -599,9 +624,14 @@ class Material(models.Model):
         return self.title
 
     def clean(self):
-        if self.published_on and not (self.file or self.link):
+        # Exactly one: the library serves the file or sends the reader to the link.
+        if self.file and self.link:
             raise ValidationError(
-                _("A published material needs its file or the link where it is published.")
+                _("Give the material's file or its link, not both: the library offers one.")
+            )
+        if not (self.file or self.link):
+            raise ValidationError(
+                _("Attach the material's file or give the link where it is published.")
             )
 
 

@@ -5,18 +5,22 @@ from django import forms
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from accounts.models import DataExport, Role
 from accounts.scoping import scope_for
 from hoagiai.query import parse_id
+from hoagiai.uploads import extension_of
 from units.models import AdminUnit
 
+from . import library as materials_library
 from . import officers
-from .models import Mediator, TrainingStatus
+from .models import Material, Mediator, TrainingStatus
 from .services import district_names, mediators_due
 from .spreadsheets import write_workbook, xlsx_response
 
@@ -148,3 +152,40 @@ def commune_officers(request):
         return render(request, "accounts/commune_officers.html", context, status=400)
     created = officers.create_officers(plan, request, form.cleaned_data["send_email"])
     return render(request, "accounts/commune_officers_done.html", {"created": created})
+
+
+@require_safe
+def library(request, audience=None):
+    """The published training materials, for anyone (no login): a search without accents,
+    filters by audience and year, twenty a page. ``audience`` fixed by the URL is the
+    mediators' own view (``/tai-lieu/hoa-giai-vien/``)."""
+    fixed = audience is not None
+    if not fixed:
+        audience = request.GET.get("audience")
+        audience = audience if audience in Material.Kind.values else None
+    text = materials_library.clean_search(request.GET.get("q"))
+    year = materials_library.parse_year(request.GET.get("year"))
+    found = materials_library.find(text, audience, year)
+    page = Paginator(found, 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "network/library.html",
+        {
+            "page": page,
+            "q": text,
+            "audience": audience,
+            "audiences": Material.Kind.choices,
+            "fixed_audience": fixed,
+            "year": year,
+            "years": materials_library.years(),
+        },
+    )
+
+
+@require_safe
+def material_file(request, pk):
+    """A published material's file, as a download under its own name (never a path typed by
+    anyone: the row is found by its id, the stored name was generated on upload)."""
+    material = get_object_or_404(Material.objects.published().exclude(file=""), pk=pk)
+    name = material.file_name or f"tai-lieu-{material.pk}{extension_of(material.file.name)}"
+    return FileResponse(material.file.open("rb"), as_attachment=True, filename=name)

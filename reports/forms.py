@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from hoagiai.text import PlainTextFormMixin
 
-from .models import LINE_FIELDS, CommuneYear, YearlyReport
+from .models import LINE_FIELDS, CommuneYear, ProvinceReportText, YearlyReport
 from .rules import line_errors
 from .services import DISTRICT_ONLY, HEADER_FIELDS
 
@@ -148,3 +148,33 @@ class UploadForm(forms.Form):
 # The grid's fields, declared once; each form gets its own copies (Django deep-copies
 # base_fields), cheaper than building fifteen fields per commune on every page.
 LineForm.base_fields = {name: _figure_field(name) for name in LINE_FIELDS}
+
+
+class ProvinceReportTextForm(PlainTextFormMixin, forms.ModelForm):
+    """The narrative of the Sở's yearly report, edited before the Word file is made."""
+
+    class Meta:
+        model = ProvinceReportText
+        fields = [
+            "number",
+            "issued_on",
+            "addressees",
+            "direction",
+            "difficulties",
+            "outlook",
+            "proposals",
+            "signer_title",
+            "signer_name",
+            "recipients",
+            "archive",
+        ]
+        widgets = {
+            "issued_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "addressees": forms.Textarea(attrs={"rows": 2}),
+            "direction": forms.Textarea(attrs={"rows": 5}),
+            "difficulties": forms.Textarea(attrs={"rows": 6}),
+            "outlook": forms.Textarea(attrs={"rows": 6}),
+            "proposals": forms.Textarea(attrs={"rows": 6}),
+            "signer_title": forms.Textarea(attrs={"rows": 2}),
+            "recipients": forms.Textarea(attrs={"rows": 4}),
+        }

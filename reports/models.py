@@ -395,3 +395,54 @@ class Notice(models.Model):
     @property
     def is_sent(self):
         return self.sent_at is not None
+
+
+class ProvinceReportText(models.Model):
+    """What Sở Tư pháp writes into its yearly report to the Ministry and the province's
+    People's Committee (targets.yearly_document): the narrative sections, who signs, who receives
+    it. One per year, edited by province staff before the Word file is made; the figures
+    are never stored here, they are read from the approved reports each time."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    number = models.CharField(
+        _("document number"),
+        max_length=20,
+        blank=True,
+        help_text=_("The number before “/BC-STP”; empty until the clerical office assigns it."),
+    )
+    issued_on = models.DateField(
+        _("date of issue"), null=True, blank=True, help_text=_("Empty: left blank for signing.")
+    )
+    addressees = models.TextField(_("to (Kính gửi)"), help_text=_("One addressee per line."))
+    direction = models.TextField(_("direction and implementation"), blank=True)
+    difficulties = models.TextField(_("difficulties"), blank=True)
+    outlook = models.TextField(_("tasks for the next year"), blank=True)
+    proposals = models.TextField(_("proposals"), blank=True)
+    signer_title = models.TextField(
+        _("signer's title"), help_text=_("One line each, e.g. “KT. GIÁM ĐỐC” then “PHÓ GIÁM ĐỐC”.")
+    )
+    signer_name = models.CharField(_("signer's name"), max_length=100, blank=True)
+    recipients = models.TextField(
+        _("recipients (Nơi nhận)"), help_text=_("One recipient per line, without the dash.")
+    )
+    archive = models.CharField(_("filed at (Lưu)"), max_length=100, default="VT, PBGDPL")
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("text of the Department's yearly report")
+        verbose_name_plural = _("texts of the Department's yearly reports")
+        ordering = ["-year"]
+
+    def __str__(self):
+        return _("Yearly report of the Department of Justice %(year)d") % {"year": self.year}

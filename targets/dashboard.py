@@ -7,10 +7,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from network.dates import reporting_period
+from network.models import Material
 from units.models import AdminUnit
 
 from .kpi import CASES, RATES, Kpi, KpiData, Result, compare, ratio
@@ -217,6 +218,8 @@ def build(year, unit, years):
         card = Card(result, result.target, build_trend(result.target, values))
         if result.code == "O6b":
             card.note = o6b_note(year)
+        if result.code == "O7":
+            card.note = o7_note(kpi)
         cards.append(card)
     return Dashboard(
         year=year,
@@ -249,6 +252,21 @@ def o6b_note(year):
         "start": date_format(previous + timedelta(days=1), "SHORT_DATE_FORMAT"),
         "end": date_format(cutoff, "SHORT_DATE_FORMAT"),
     }
+
+
+def o7_note(kpi):
+    """What the mediators of O7 could reach in the library: the materials for mediators
+    published by the cut-off (a material counts from its publication date)."""
+    count = sum(
+        1
+        for kind, day in kpi.data.materials
+        if kind == Material.Kind.FOR_MEDIATORS and day <= kpi.cutoff
+    )
+    return ngettext(
+        "%(count)d material for mediators published in the library by %(day)s.",
+        "%(count)d materials for mediators published in the library by %(day)s.",
+        count,
+    ) % {"count": count, "day": date_format(kpi.cutoff, "SHORT_DATE_FORMAT")}
 
 
 def pilot_rate(kpi, pilot):

@@ -166,11 +166,7 @@ class KpiData:
         for commune, _parent, start, end in self.pilots:
             pilot_years[commune].update(range(start, end + 1))
         lines = defaultdict(dict)
-        rows = (
-            CommuneYear.objects.filter(year__in=self.years, commune_id__in=self.commune_children)
-            .order_by()
-            .values_list("year", "commune_id", *LINE_FIELDS)
-        )
+        rows = self.line_rows().order_by().values_list("year", "commune_id", *LINE_FIELDS)
         for year, commune, *values in rows:
             child = self.commune_children[commune]
             line = lines[year].get(child)
@@ -185,6 +181,11 @@ class KpiData:
                 for name in cases:
                     line[f"pilot_{name}"] += line_value(values, name)
         return lines
+
+    def line_rows(self):
+        """The commune-year rows the engine reads: every line in scope for the years (the
+        public page narrows them to the approved reports' lines)."""
+        return CommuneYear.objects.filter(year__in=self.years, commune_id__in=self.commune_children)
 
     @cached_property
     def trainers(self):

@@ -1,10 +1,13 @@
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from accounts.scoping import scope_for
+from hoagiai.context_processors import organisation
 from network.dates import cutoff_date
 from network.spreadsheets import write_sheets, xlsx_response
 from plans import progress
@@ -12,6 +15,7 @@ from plans.models import Plan
 from units.models import AdminUnit
 
 from . import dashboard as board
+from . import public
 from .kpi import Kpi
 from .templatetags.kpi import kpi_value, status_label
 
@@ -140,3 +144,22 @@ def dashboard_export(request):
         ]
     )
     return xlsx_response(content, f"chi-tieu-{data.unit.code}-{data.year}")
+
+
+@require_safe
+def public_page(request, year=None):
+    """The province's targets and the communes' totals for a year, from the approved reports
+    only, for anyone (no login). The body is the same for everyone: rendered once per version
+    of its data and kept in the cache (``targets.public``); for visitors who are not logged in
+    the whole page is (nothing in it is theirs: no message, no menu of their own)."""
+    plan = Plan.objects.current()
+    if plan is None:
+        raise Http404
+    years = public.public_years(plan)
+    year = public.default_year(plan) if year is None else year
+    if year not in years:
+        raise Http404
+    if request.user.is_authenticated:
+        body = mark_safe(public.cached_body(plan, year, years))
+        return render(request, "targets/public.html", {"body": body, "year": year})
+    return HttpResponse(public.cached_page(plan, year, years, organisation(request)))

@@ -122,6 +122,10 @@ SITE_GET = {
     "reports:index":               (LOGIN,   200,      200,      200,  200),
     # The province-wide workbook: the view answers 404 (not 403) to a district officer.
     "reports:consolidated":        (LOGIN,   404,      404,      200,  200),
+    # The Sở's own report (Word) and its text: province staff who review the reports; an
+    # officer gets 404 as for the workbook, the leadership 403 (no review permission).
+    "yearly-document":             (LOGIN,   404,      404,      200,  403),
+    "yearly-document-text":        (LOGIN,   404,      404,      200,  403),
     # The report emails: each officer sees its own unit's (tests/test_report_notices.py).
     "reports:notices":             (LOGIN,   200,      200,      200,  200),
     "reports:report":              (LOGIN,   200,      404,      200,  200),
@@ -138,6 +142,13 @@ SITE_GET = {
     "password_reset_complete":     (200,     200,      200,      200,  200),
     # LogoutView takes POST only, from anyone.
     "logout":                      (405,     405,      405,      405,  405),
+    # Open to everyone: the approved figures of a year and the materials library.
+    "public":                      (200,     200,      200,      200,  200),
+    "public-year":                 (200,     200,      200,      200,  200),
+    "library":                     (200,     200,      200,      200,  200),
+    "library-mediators":           (200,     200,      200,      200,  200),
+    # A published material's file, for anyone (tests/test_library.py: drafts are 404).
+    "material-file":               (200,     200,      200,      200,  200),
 }
 
 SITE_POST = {
@@ -156,6 +167,8 @@ SITE_POST = {
     "reports:transition reopen":   (LOGIN,   403,      404, TO_REPORT, 403),
     # Approving the chosen reports from the board: the province's reviewers only.
     "reports:bulk-approve":        (LOGIN,   403,      403,  TO_BOARD,  403),
+    # An empty text: staff reach the form (400, the addressees are required).
+    "yearly-document-text":        (LOGIN,   404,      404,      400,  403),
     # An empty list: staff reach the form (400); nobody else may create accounts.
     "commune-officers":            (LOGIN,   403,      403,      400,  403),
 }
@@ -342,6 +355,16 @@ class World:
         )
 
     @cached_property
+    def published_material(self):
+        return Material.objects.create(
+            title="Tờ gấp: Luật Hòa giải ở cơ sở",
+            kind=Material.Kind.DISSEMINATION,
+            publisher=self.district,
+            file=SimpleUploadedFile("to-gap.pdf", PDF),
+            published_on=date(2025, 1, 1),
+        )
+
+    @cached_property
     def pilot_commune(self):
         return PilotCommune.objects.create(commune=self.commune)
 
@@ -457,8 +480,12 @@ SITE_ARGS = {
     "evidence-file": lambda w: [w.evidence.pk],
     "progress-cell": lambda w: [w.responsibility.task.number, w.responsibility.year],
     "target-detail": lambda w: [w.target.code],
+    "public-year": lambda w: [REPORT_YEAR],
+    "material-file": lambda w: [w.published_material.pk],
     "password_reset_confirm": lambda w: ["MQ", "sai-ma"],
     "reports:consolidated": lambda w: [REPORT_YEAR],
+    "yearly-document": lambda w: [REPORT_YEAR],
+    "yearly-document-text": lambda w: [REPORT_YEAR],
     # The report exists (staff and leadership do not create it by opening it).
     **{
         name: lambda w: [w.report.unit.code, w.report.year]

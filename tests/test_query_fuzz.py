@@ -35,6 +35,12 @@ SITE_PARAMETERS = {
     "reports:notices": ["unit", "kind", "year", "state", "q", "page"],
     "plan-overview": [],
     "home": [],
+    # Open to everyone: the public figures and the materials library.
+    "public": [],
+    "public-year": [],
+    "library": ["q", "audience", "year", "page"],
+    "library-mediators": ["q", "audience", "year", "page"],
+    "material-file": [],
 }
 # Pages that are neither a list nor an export (forms, redirects, the admin's own pages).
 NOT_LISTS = {

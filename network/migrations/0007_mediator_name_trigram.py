@@ -26,6 +26,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("network", "0005_mediator_name_folded")]
+    dependencies = [("network", "0006_mediator_name_folded")]
 
     operations = [migrations.RunPython(create, drop)]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0007_report_notices'),
+        ('reports', '0008_province_report_text'),
     ]
 
     operations = [

@@ -18,7 +18,7 @@ def sort_names(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('network', '0006_mediator_name_trigram'),
+        ('network', '0007_mediator_name_trigram'),
     ]
 
     operations = [

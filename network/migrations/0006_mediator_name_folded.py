@@ -21,7 +21,7 @@ def fold_names(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('network', '0004_team_commune_of_today'),
+        ('network', '0005_material_library'),
     ]
 
     operations = [
