@@ -1,10 +1,13 @@
 """Admin scoping: a district officer's admin shows and accepts only its own district's rows."""
 
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -109,6 +112,16 @@ class PlainTextAdminMixin:
 class HistoryAdmin(PlainTextAdminMixin, SimpleHistoryAdmin):
     """simple-history's admin, except that its history page saves nothing for a user who
     may only view the row (simple-history checks only the view permission there)."""
+
+    def action_checkbox(self, obj):
+        """Django's row checkbox, written directly: rendered through the form widget's
+        template it took a third of a 100-row list's time (the mediator search)."""
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            format_html(gettext("Select this object for an action - {}"), str(obj)),
+        )
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST":

@@ -31,3 +31,19 @@ def reject_null_characters(get_response):
         return get_response(request)
 
     return middleware
+
+
+def method_not_allowed_page(get_response):
+    """Django answers a GET to a POST-only view (logging out, a report's workflow step) with
+    an empty 405 — a blank page in the browser. It gets the site's Vietnamese page instead,
+    with a way back; the ``Allow`` header stays."""
+    from django.template.loader import render_to_string
+
+    def middleware(request):
+        response = get_response(request)
+        if response.status_code == 405 and not response.content:
+            response.content = render_to_string("405.html", request=request)
+            response["Content-Type"] = "text/html; charset=utf-8"
+        return response
+
+    return middleware

@@ -31,6 +31,14 @@ def decimal_text(value, places: int = 1, grouping: bool = False) -> str:
     return formats.number_format(rounded(value, places), places, force_grouping=grouping)
 
 
+def format_int(value) -> str:
+    """A count for people, its thousands grouped the page's way: 1555 → "1.555"; None → "—".
+    (Grouping is not on for every number: years and codes are numbers too.)"""
+    if value is None:
+        return "—"
+    return formats.number_format(value, 0, force_grouping=True)
+
+
 def percent(fraction, places: int = 1) -> str:
     """A fraction as a percentage for people: 23/30 → "76,7%", 1/8 → "12,5%"; None → "—"."""
     if fraction is None:

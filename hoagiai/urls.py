@@ -51,6 +51,11 @@ urlpatterns = [
     path("tai-lieu/<int:pk>/tep/", network_views.material_file, name="material-file"),
     path("hoa-giai-vien/han-tap-huan/", network_views.training_due, name="training-due"),
     path(
+        "hoa-giai-vien/han-tap-huan/xuat-excel/",
+        network_views.training_due_export,
+        name="training-due-export",
+    ),
+    path(
         "dang-nhap/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
         name="login",

@@ -280,7 +280,14 @@ class MediatorAdmin(ExcelAdminMixin, ScopedAdminMixin, HistoryAdmin):
     date_hierarchy = "recognised_on"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_first_training()
+        return super().get_queryset(request).with_first_training_per_row()
+
+    def get_search_results(self, request, queryset, search_term):
+        """Name, team or commune, with or without marks, on the stored folded name
+        (``MediatorQuerySet.search``); ``search_fields`` stays for the search box."""
+        if not search_term.strip():
+            return queryset, False
+        return queryset.search(search_term), False
 
     @admin.display(description=_("training within 6 months"))
     def training(self, mediator):

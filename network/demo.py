@@ -56,6 +56,7 @@ from .models import (
     Trainer,
     TrainerAttendance,
     Training,
+    fill_derived,
 )
 from .signals import announce
 
@@ -374,6 +375,7 @@ class _Writer:
     def save(self, model, objs):
         if not objs:
             return
+        fill_derived(objs)  # bulk inserts skip save(): the search column too
         if self.history:
             bulk_create_with_history(
                 objs,

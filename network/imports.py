@@ -20,8 +20,8 @@ from django.utils.translation import gettext_lazy
 
 from accounts.scoping import scope_for
 from hoagiai import caching
-from hoagiai.text import identity_key
-from units.models import AdminUnit, Succession
+from hoagiai.text import identity_key, natural_key
+from units.models import AdminUnit, Succession, valid_on_q
 
 from .dates import date_errors
 from .history import CHANGED, CREATED, bulk_history
@@ -34,6 +34,7 @@ from .models import (
     Trainer,
     TrainerAttendance,
     Training,
+    fill_derived,
 )
 from .signals import announce
 from .spreadsheets import (
@@ -41,6 +42,7 @@ from .spreadsheets import (
     CellError,
     CellProblem,
     FileProblem,
+    TemplateColumn,
     header_key,
     parse_choice,
     parse_code_or_text,
@@ -48,6 +50,7 @@ from .spreadsheets import (
     parse_text,
     parse_year,
     read_sheet,
+    write_template,
     write_workbook,
 )
 
@@ -57,12 +60,18 @@ SAME_PERSON = gettext_lazy("the same person appears twice in this team (row %(ro
 SAME_TRAINER = gettext_lazy("the same trainer appears again (row %(row)d)")
 
 
+# Columns naming a commune: the template offers the scope's communes by name.
+UNIT_COLUMNS = {"commune"}
+
+
 @dataclass(frozen=True)
 class Column:
     key: str
     header: str  # lazy: Vietnamese in the request's language
     parse: Callable
     required: bool = False
+    # The template's dropdown for a coded column (the values the parser advertises).
+    choices: tuple = ()
 
 
 @dataclass
@@ -119,7 +128,34 @@ class RegistryExcel:
         return [str(column.header) for column in self.columns]
 
     def template(self) -> bytes:
-        return write_workbook(str(self.title), self.headers(), [], self._required_headers())
+        """The empty list: dropdowns on the coded columns, an example row on a second
+        sheet (``spreadsheets.write_template``)."""
+        example = self.example_row()
+        communes = self.commune_choices()
+        columns = [
+            TemplateColumn(
+                str(column.header),
+                column.required,
+                choices=column.choices or (communes if column.key in UNIT_COLUMNS else ()),
+                strict=bool(column.choices),
+                example=example.get(column.key),
+            )
+            for column in self.columns
+        ]
+        return write_template(str(self.title), columns)
+
+    def example_row(self) -> dict:
+        """{column key: value} of a row as it should be filled in."""
+        return {}
+
+    def commune_choices(self) -> tuple:
+        """The names of the communes in the user's scope today, for the commune columns'
+        dropdown (a code may still be typed)."""
+        communes = self.scope.units().filter(valid_on_q(self.today), level=AdminUnit.Level.COMMUNE)
+        return tuple(sorted(communes.values_list("name", flat=True), key=natural_key))
+
+    def example_commune(self) -> str:
+        return next(iter(self.commune_choices()), "Phường Bắc Giang")
 
     def export(self, queryset) -> bytes:
         rows = (row for obj in queryset.iterator(chunk_size=2000) for row in self.export_rows(obj))
@@ -240,10 +276,12 @@ class RegistryExcel:
         """Insert and update in bulk, writing the history rows explicitly (DESIGN §6) and
         dropping the cached reads of the model (bulk writes send no signals)."""
         caching.changed(model)
+        fill_derived(new)
         if new:
             model.objects.bulk_create(new, batch_size=2000)
             bulk_history(new, model, CREATED, self.user, reason)
         if changed:
+            fields = [*fields, *fill_derived(changed)]
             model.objects.bulk_update(changed, fields, batch_size=2000)
             bulk_history(changed, model, CHANGED, self.user, reason)
 
@@ -427,7 +465,12 @@ class TeamExcel(RegistryExcel):
     columns = [
         Column("commune", gettext_lazy("Commune (GSO code or name)"), _commune, required=True),
         Column("name", gettext_lazy("Team (village, residential group)"), _text, required=True),
-        Column("minority_area", gettext_lazy("Ethnic-minority area (Có/Không)"), _yes_no),
+        Column(
+            "minority_area",
+            gettext_lazy("Ethnic-minority area (Có/Không)"),
+            _yes_no,
+            choices=("Có", "Không"),
+        ),
         Column("established_on", gettext_lazy("Established on"), _date),
         Column("dissolved_on", gettext_lazy("Dissolved on"), _date),
     ]
@@ -435,6 +478,14 @@ class TeamExcel(RegistryExcel):
     @cached_property
     def existing(self):
         return TeamLookup(self.scope_unit_ids).exact
+
+    def example_row(self):
+        return {
+            "commune": self.example_commune(),
+            "name": "Thôn Đông",
+            "minority_area": "Không",
+            "established_on": date(2024, 3, 1),
+        }
 
     def touched_communes(self, plan):
         return {team.commune_id for team in plan.new + plan.changed}
@@ -525,10 +576,26 @@ class MediatorExcel(RegistryExcel):
         Column("commune", gettext_lazy("Commune (GSO code or name)"), _commune, required=True),
         Column("team", gettext_lazy("Team (village, residential group)"), _text, required=True),
         Column("full_name", gettext_lazy("Full name"), _text, required=True),
-        Column("sex", gettext_lazy("Sex (Nam/Nữ)"), _choice(SEXES), required=True),
+        Column(
+            "sex",
+            gettext_lazy("Sex (Nam/Nữ)"),
+            _choice(SEXES),
+            required=True,
+            choices=("Nam", "Nữ"),
+        ),
         Column("birth_year", gettext_lazy("Year of birth"), _year),
-        Column("ethnicity", gettext_lazy("Ethnicity"), _choice({e: e for e in ETHNICITIES})),
-        Column("role", gettext_lazy("Role (Tổ trưởng/Hòa giải viên)"), _choice(ROLES)),
+        Column(
+            "ethnicity",
+            gettext_lazy("Ethnicity"),
+            _choice({e: e for e in ETHNICITIES}),
+            choices=tuple(ETHNICITIES),
+        ),
+        Column(
+            "role",
+            gettext_lazy("Role (Tổ trưởng/Hòa giải viên)"),
+            _choice(ROLES),
+            choices=("Tổ trưởng", "Hòa giải viên"),
+        ),
         Column("recognised_on", gettext_lazy("Recognised on"), _date, required=True),
         Column("left_on", gettext_lazy("Left on"), _date),
         Column("background", gettext_lazy("Background"), _text),
@@ -546,6 +613,20 @@ class MediatorExcel(RegistryExcel):
     @cached_property
     def teams(self):
         return TeamLookup(self.scope_unit_ids)
+
+    def example_row(self):
+        return {
+            "commune": self.example_commune(),
+            "team": "Thôn Đông",
+            "full_name": "Nguyễn Thị Hoa",
+            "sex": "Nữ",
+            "birth_year": 1980,
+            "ethnicity": "Kinh",
+            "role": "Hòa giải viên",
+            "recognised_on": date(2025, 3, 15),
+            "background": "Giáo viên nghỉ hưu",
+            "material_access_on": date(2025, 4, 1),
+        }
 
     @cached_property
     def existing(self):
@@ -713,7 +794,13 @@ class TrainerExcel(RegistryExcel):
     fields = ["level", "agency", "active_from", "active_to", "materials_received_on"]
     columns = [
         Column("full_name", gettext_lazy("Full name"), _text, required=True),
-        Column("level", gettext_lazy("Level (Tỉnh/Huyện)"), _choice(LEVELS), required=True),
+        Column(
+            "level",
+            gettext_lazy("Level (Tỉnh/Huyện)"),
+            _choice(LEVELS),
+            required=True,
+            choices=("Tỉnh", "Huyện"),
+        ),
         Column(
             "unit", gettext_lazy("Unit (GSO code or name)"), _province_or_district, required=True
         ),
@@ -722,6 +809,17 @@ class TrainerExcel(RegistryExcel):
         Column("active_to", gettext_lazy("Active to"), _date),
         Column("materials_received_on", gettext_lazy("Given the materials on"), _date),
     ]
+
+    def example_row(self):
+        province = AdminUnit.objects.root_province(self.today)
+        return {
+            "full_name": "Trần Văn Nam",
+            "level": "Tỉnh",
+            "unit": province.name if province else "",
+            "agency": "Sở Tư pháp",
+            "active_from": date(2024, 1, 1),
+            "materials_received_on": date(2024, 2, 15),
+        }
 
     @cached_property
     def existing(self):
@@ -814,16 +912,24 @@ class TrainingExcel(RegistryExcel):
             required=True,
         ),
         Column(
-            "level", gettext_lazy("Level (Tỉnh/Huyện/Xã)"), _choice(TRAINING_LEVELS), required=True
+            "level",
+            gettext_lazy("Level (Tỉnh/Huyện/Xã)"),
+            _choice(TRAINING_LEVELS),
+            required=True,
+            choices=("Tỉnh", "Huyện", "Xã"),
         ),
         Column(
             "audience",
             gettext_lazy("Audience (Tập huấn viên/Hòa giải viên/Cán bộ cấp xã)"),
             _choice(AUDIENCES),
             required=True,
+            choices=tuple(AUDIENCES),
         ),
         Column(
-            "programme", gettext_lazy("Programme (Chương trình khung/Khác)"), _choice(PROGRAMMES)
+            "programme",
+            gettext_lazy("Programme (Chương trình khung/Khác)"),
+            _choice(PROGRAMMES),
+            choices=tuple(PROGRAMMES),
         ),
         Column("place", gettext_lazy("Place"), _text),
         Column("person", gettext_lazy("Attendee: full name"), _text),
@@ -833,6 +939,21 @@ class TrainingExcel(RegistryExcel):
         Column("person_team", gettext_lazy("Attendee: team (mediators)"), _text),
         Column("person_position", gettext_lazy("Attendee: position (commune officials)"), _text),
     ]
+
+    def example_row(self):
+        commune = self.example_commune()
+        return {
+            "title": "Tập huấn kỹ năng hòa giải ở cơ sở",
+            "held_on": date(2025, 5, 10),
+            "organiser": commune,
+            "level": "Xã",
+            "audience": "Hòa giải viên",
+            "programme": "Chương trình khung",
+            "place": "Hội trường UBND",
+            "person": "Nguyễn Thị Hoa",
+            "person_unit": commune,
+            "person_team": "Thôn Đông",
+        }
 
     @cached_property
     def trainings(self):

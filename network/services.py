@@ -5,6 +5,8 @@ from datetime import date, timedelta
 
 from django.db.models import QuerySet
 
+from units.models import AdminUnit, Succession
+
 from .dates import add_months
 from .models import Mediator, TrainingStatus
 
@@ -17,6 +19,7 @@ class DueMediator:
     deadline: date
     status: TrainingStatus
     days_left: int
+    district: str = ""  # for lists grouped by district (``district_names``)
 
     @property
     def days_overdue(self):
@@ -48,3 +51,26 @@ def mediators_due(mediators: QuerySet[Mediator], today: date, window_days: int =
         if status in (TrainingStatus.OVERDUE, TrainingStatus.PENDING):
             rows.append(DueMediator(mediator, deadline, status, (deadline - today).days))
     return rows
+
+
+def district_names(communes) -> dict[int, str]:
+    """{commune id: its district} for lists that group people by district. A commune
+    directly under the province (since 1/7/2025) is named by the district(s) its
+    predecessors belonged to, marked former ("Thành phố Bắc Giang (cũ)"); "" when none."""
+    communes = list(communes)
+    names = {}
+    formerly = {}
+    for commune in communes:
+        parent = commune.parent
+        if parent is not None and parent.level == AdminUnit.Level.DISTRICT:
+            names[commune.pk] = parent.name
+        else:
+            formerly[commune.pk] = set()
+    rows = Succession.objects.filter(
+        successor_id__in=formerly, predecessor__parent__level=AdminUnit.Level.DISTRICT
+    ).values_list("successor_id", "predecessor__parent__name")
+    for successor, district in rows:
+        formerly[successor].add(district)
+    for pk, districts in formerly.items():
+        names[pk] = "; ".join(f"{name} (cũ)" for name in sorted(districts))
+    return names

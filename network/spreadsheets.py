@@ -461,6 +461,77 @@ def write_sheets(sheets, required: set[str] = frozenset()) -> bytes:
     return output.getvalue()
 
 
+@dataclass
+class TemplateColumn:
+    header: str
+    required: bool = False
+    # The values a dropdown offers (a coded column: sex, role, level …); with ``strict``
+    # off, anything else may still be typed (a commune's code where its name is offered).
+    choices: tuple = ()
+    strict: bool = True
+    example: object = None
+
+
+TEMPLATE_ROWS = 5000  # the rows of the first sheet that carry the dropdowns
+
+
+def write_template(title: str, columns: list[TemplateColumn]) -> bytes:
+    """An empty list to fill in: the header on the first sheet (read by the import) with
+    a dropdown on each coded column, one filled-in example row on a second sheet, and the
+    dropdowns' values on a third, hidden sheet."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title[:31]
+    example = workbook.create_sheet(_("Example")[:31])
+    lists = workbook.create_sheet(_("Lists")[:31])
+    lists.sheet_state = "hidden"
+    for target in (sheet, example):
+        target.freeze_panes = "A2"
+        for index, column in enumerate(columns, start=1):
+            cell = target.cell(row=1, column=index, value=column.header)
+            cell.font = Font(bold=True)
+            if column.required:
+                cell.fill = PatternFill("solid", fgColor="FFF2CC")
+            target.column_dimensions[get_column_letter(index)].width = max(
+                14, min(40, len(column.header) + 2)
+            )
+    list_column = 0
+    for index, column in enumerate(columns, start=1):
+        letter = get_column_letter(index)
+        value = safe_cell(column.example)
+        cell = example.cell(row=2, column=index, value=value)
+        if isinstance(value, date):
+            cell.number_format = "DD/MM/YYYY"
+        if not column.choices:
+            continue
+        list_column += 1
+        list_letter = get_column_letter(list_column)
+        lists.cell(row=1, column=list_column, value=column.header)
+        for row, choice in enumerate(column.choices, start=2):
+            lists.cell(row=row, column=list_column, value=safe_cell(choice))
+        last = len(column.choices) + 1
+        validation = DataValidation(
+            type="list",
+            formula1=f"'{lists.title}'!${list_letter}$2:${list_letter}${last}",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorStyle="stop" if column.strict else "warning",
+            errorTitle=column.header[:32],
+            error=(
+                _("Choose a value from the list.")
+                if column.strict
+                else _("Choose from the list, or type the GSO code.")
+            ),
+        )
+        validation.add(f"{letter}2:{letter}{TEMPLATE_ROWS}")
+        sheet.add_data_validation(validation)
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
 def _header_cell(sheet, header, required):
     from openpyxl.cell import WriteOnlyCell
 

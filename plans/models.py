@@ -240,8 +240,12 @@ class Task(models.Model):
 
     @property
     def short_text(self):
+        """The task's text in about 90 characters, cut between words (never inside one)."""
         text = " ".join(self.text.split())
-        return text if len(text) <= 90 else text[:89].rstrip() + "…"
+        if len(text) <= 90:
+            return text
+        cut = text[:90].rsplit(" ", 1)[0].rstrip(" ,;:.-–")
+        return cut + " …"
 
     def natural_key(self):
         return (*self.group.plan.natural_key(), self.number)

@@ -241,6 +241,10 @@ class ReportEvent(models.Model):
     comment = models.TextField(_("comment"), blank=True)
     # The warnings the officer confirmed when submitting, as they read then.
     warnings = models.JSONField(_("warnings confirmed"), default=list, blank=True)
+    # On a return or a reopening: the lines' figures and the report's own as they stood, so
+    # the reviewer later sees what the unit changed ({"lines": {commune id: {field: value}},
+    # "header": {field: value}}; reports.resubmission).
+    figures = models.JSONField(_("figures at this step"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("report event")

@@ -34,6 +34,7 @@ from network.models import (
     PilotCommune,
     Trainer,
     Training,
+    fill_derived,
 )
 from network.signals import announce
 from plans import progress
@@ -281,9 +282,9 @@ def _rehome_teams(mapping, user) -> tuple[int, int]:
             name = f"{name} ({old_name} cũ)"[:200]
             renames[pk] = name
         taken.add((mapping[old], name))
-    MediationTeam.objects.bulk_update(
-        [MediationTeam(pk=pk, name=name) for pk, name in renames.items()], ["name"], batch_size=2000
-    )
+    renamed = [MediationTeam(pk=pk, name=name) for pk, name in renames.items()]
+    fields = ["name", *fill_derived(renamed)]  # its sort key follows the name
+    MediationTeam.objects.bulk_update(renamed, fields, batch_size=2000)
     ids = sorted(row[0] for row in moving)
     successor = Succession.objects.filter(predecessor=OuterRef("commune")).values("successor")[:1]
     MediationTeam.objects.filter(commune_id__in=mapping).update(commune=Subquery(successor))

@@ -315,6 +315,18 @@ def save_report(report, user, version, lines, header=None, group_texts=None, rea
 # --- The workflow ---
 
 
+# The steps that hand the report back to its unit: what it changes afterwards is shown
+# against the figures kept with the step (reports.resubmission).
+RETURNS = (ReportEvent.Action.RETURN, ReportEvent.Action.REOPEN)
+
+
+def _snapshot(report: YearlyReport) -> dict:
+    return {
+        "lines": {str(line.commune_id): line.figures() for line in report.lines()},
+        "header": {name: getattr(report, name) for name in HEADER_FIELDS},
+    }
+
+
 def step(report, user, action, allowed_from, to_status, comment="", warnings_seen=(), version=None):
     """Move the report from one of ``allowed_from`` to ``to_status`` and record the step.
 
@@ -338,6 +350,7 @@ def step(report, user, action, allowed_from, to_status, comment="", warnings_see
             user=user,
             comment=comment,
             warnings=[str(warning) for warning in warnings_seen],
+            figures=_snapshot(locked) if action in RETURNS else {},
         )
         now = timezone.now()
         locked.status = to_status

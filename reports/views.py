@@ -18,14 +18,15 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role, commune_officer_unit_problem
 from accounts.scoping import scope_for
+from hoagiai.numbers import format_int
 from network.dates import cutoff_date
 from network.figures import commune_figures
 from network.spreadsheets import FileProblem, xlsx_response
 from units.models import AdminUnit, valid_on_q
 
-from . import board, excel, services
+from . import board, excel, grid, resubmission, rules, services
 from .forms import LineForm, ReportForm, TransitionForm, UploadForm
-from .models import LINE_FIELDS, CommuneYear, YearlyReport
+from .models import LINE_FIELDS, YearlyReport
 
 view_required = permission_required("reports.view_yearlyreport", raise_exception=True)
 
@@ -193,54 +194,48 @@ def _page(request, report, form=None, line_forms=None, upload=None, problems=Non
         registry = commune_figures(report.year, [line.commune_id for line in lines])
     warnings = services.warnings(report, lines)
     warned = {(warning.commune.pk, warning.field): warning.message for warning in warnings}
-    forms_by_commune = {f.line.commune_id: f for f in line_forms or []}
     pilots = services.pilot_communes(report)
     predecessors = []
     began = report.unit.valid_from
     if report.is_commune_report and began and began.year == report.year:
         # Its first year: the report covers its predecessors' half year too.
         predecessors = [unit.name for unit in report.unit.predecessors.order_by("code")]
-    rows = []
-    for line in lines:
-        line_form = forms_by_commune.get(line.commune_id)
-        cells = []
-        for name in LINE_FIELDS:
-            cell = {
-                "name": name,
-                "value": getattr(line, name),
-                "field": line_form[name] if line_form else None,
-                "warning": warned.get((line.commune_id, name)),
-                # Every key present: a key the template misses costs an exception and a dir().
-                "registry": (
-                    registry.get(line.commune_id, {}).get(name, 0)
-                    if name in line.corrected_fields
-                    else None
-                ),
-            }
-            cells.append(cell)
-        rows.append(
-            {"line": line, "form": line_form, "pilot": line.commune_id in pilots, "cells": cells}
-        )
+    events = list(report.events.select_related("user"))
+    first_submitted, last_submitted, submission_count = resubmission.submissions(events)
     return render(
         request,
         "reports/report.html",
         {
             "report": report,
-            "rows": rows,
+            "rows": grid.rows(lines, line_forms, warned, registry, pilots),
+            "groups": grid.columns({field for _commune, field in warned}),
             "form": form,
             "upload": upload or UploadForm(initial={"version": report.version}),
             "problems": problems,
-            "fields": [
-                (name, CommuneYear._meta.get_field(name).verbose_name) for name in LINE_FIELDS
+            "column_count": len(LINE_FIELDS) + 1,
+            "warnings": [
+                (
+                    warning,
+                    grid.cell_id(warning.commune.code, warning.field),
+                    rules.label(warning.field),
+                )
+                for warning in warnings
             ],
-            "warnings": warnings,
             "has_corrections": bool(registry),
             "group_results": group_results,
-            "events": report.events.select_related("user"),
+            "events": events,
+            "first_submitted": first_submitted,
+            "last_submitted": last_submitted,
+            "submission_count": submission_count,
+            "since_return": resubmission.since_return(report, lines, events)
+            if report.status in (YearlyReport.Status.SUBMITTED, YearlyReport.Status.RETURNED)
+            else None,
             "can_edit": editable,
             "can_review": services.can_review(request.user),
             "predecessors": predecessors,
-            "totals": [sum(getattr(line, name) for line in lines) for name in LINE_FIELDS],
+            "totals": [
+                format_int(sum(getattr(line, name) for line in lines)) for name in LINE_FIELDS
+            ],
         },
         status=status,
     )

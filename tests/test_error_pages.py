@@ -111,3 +111,56 @@ def test_an_expired_form_is_vietnamese(officer_a):
     response = client.post("/dang-nhap/", {"username": "an", "password": PASSWORD})
     assert response.status_code == 403
     assert "Biểu mẫu đã hết hạn" in response.content.decode()
+
+
+# --- Every refusal a person can meet is the Vietnamese page with a way back (issue 19) ---
+# The permission matrix (tests/test_permission_matrix.py) checks the page for every 403 and
+# 405 of the site and the admin as each of its personas; here the commune officer, who is
+# not one of them, and the pages the walk met.
+
+
+def assert_refused_in_vietnamese(response, status, title):
+    assert response.status_code == status
+    page = response.content.decode()
+    assert title in page, page[:300]
+    assert '<a href="/">Quay lại trang chủ</a>' in page
+    assert "site.css" in page and "Forbidden" not in page and "Method Not Allowed" not in page
+
+
+@site_errors
+def test_leadership_on_the_training_deadlines_gets_the_vietnamese_page(client, leader):
+    client.login(username=leader.username, password=PASSWORD)
+    for url in ("/hoa-giai-vien/han-tap-huan/", "/hoa-giai-vien/han-tap-huan/xuat-excel/"):
+        assert_refused_in_vietnamese(client.get(url), 403, "Không có quyền truy cập")
+
+
+@site_errors
+@pytest.mark.parametrize(
+    ("url", "method"),
+    [
+        ("/tai-khoan/can-bo-xa/", "get"),
+        ("/tai-khoan/can-bo-xa/", "post"),
+        ("/bao-cao/duyet/", "post"),
+        ("/admin/auth/group/", "get"),
+    ],
+)
+def test_a_commune_officer_refused_gets_the_vietnamese_page(client, url, method):
+    from reports import reform
+
+    from .test_commune_officers import BAC_GIANG, SUCCESSORS, commune_officer
+
+    reform.apply(SUCCESSORS)
+    officer = commune_officer("xa", BAC_GIANG)
+    client.force_login(officer)
+    response = getattr(client, method)(url)
+    assert_refused_in_vietnamese(response, 403, "Không có quyền truy cập")
+
+
+@site_errors
+@pytest.mark.parametrize("url", ["/dang-xuat/", "/bao-cao/duyet/"])
+def test_opening_a_post_only_address_gets_a_vietnamese_page_not_a_blank_one(client, officer_a, url):
+    client.login(username=officer_a.username, password=PASSWORD)
+    response = client.get(url)
+    assert_refused_in_vietnamese(response, 405, "Không mở trực tiếp được địa chỉ này")
+    assert "POST" in response["Allow"]
+    assert "Đăng xuất" in response.content.decode()  # the site's menu: the user can go on

@@ -119,6 +119,7 @@ SITE_GET = {
     "target-detail ?unit=213":     (LOGIN,   200,      404,      200,  200),
     # Mediators are personal data: the leadership sees aggregates only (no view_mediator).
     "training-due":                (LOGIN,   200,      200,      200,  403),
+    "training-due-export":         (LOGIN,   200,      200,      200,  403),
     "reports:index":               (LOGIN,   200,      200,      200,  200),
     # The province-wide workbook: the view answers 404 (not 403) to a district officer.
     "reports:consolidated":        (LOGIN,   404,      404,      200,  200),
@@ -651,6 +652,12 @@ CASES = [
 ]
 
 
+ERROR_PAGE_TITLES = {
+    403: "Không có quyền truy cập",
+    405: "Không mở trực tiếp được địa chỉ này",
+}
+
+
 @pytest.mark.parametrize(("method", "key", "persona"), CASES)
 def test_permission(method, key, persona, client, request):
     row = ROWS[method, key]
@@ -673,6 +680,12 @@ def test_permission(method, key, persona, client, request):
             f"{method} {path} as {persona}: expected {expected}, got {response.status_code} "
             f"{response.get('Location', '')}"
         )
+        if expected in ERROR_PAGE_TITLES:
+            # Every refusal is the site's Vietnamese page with a way back, never a bare
+            # "403 Forbidden" or an empty 405 (tests/test_error_pages.py).
+            page = response.content.decode()
+            assert ERROR_PAGE_TITLES[expected] in page, f"{method} {path} as {persona}"
+            assert 'href="/"' in page and "Forbidden" not in page, f"{method} {path}"
 
 
 # --- The matrix covers the URL configuration ---
