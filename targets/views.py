@@ -13,6 +13,7 @@ from units.models import AdminUnit
 
 from . import dashboard as board
 from .kpi import Kpi
+from .render import cards_html, units_table_html
 from .templatetags.kpi import kpi_value, status_label
 
 
@@ -60,7 +61,13 @@ def dashboard(request):
             "board": data,
             "years": list(plan.years),
             "parent": parent,
-            "table_columns": [(code, board.TABLE_LABELS[code]) for code in board.TABLE_CODES],
+            # Drawn in Python (targets/render.py): through the template they took half
+            # of a warm request.
+            "cards": cards_html(data),
+            "units_table": units_table_html(
+                data, [(code, board.TABLE_LABELS[code]) for code in board.TABLE_CODES]
+            ),
+            "today": timezone.localdate(),
             # Beside the targets: how the plan's tasks stand, group by group (plans app).
             "progress": progress.unit_summary(data.unit, timezone.localdate()),
         },

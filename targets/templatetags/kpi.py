@@ -1,4 +1,4 @@
-"""How the dashboard writes values for people: 87,5%, 40,0 tổ/TVH, 23 (rounded half up:
+"""How the dashboard writes values for people: 87,5%, 1.555,0 tổ/TVH, 23 (rounded half up:
 hoagiai/numbers.py)."""
 
 from django import template
@@ -19,9 +19,9 @@ def kpi_value(value, kind):
     if kind == "number":
         return kpi_number(value)
     if kind == "teams_per_trainer":
-        return _("%(value)s teams/trainer") % {"value": decimal_text(value, 1)}
+        return _("%(value)s teams/trainer") % {"value": decimal_text(value, 1, grouping=True)}
     if isinstance(value, float) and not value.is_integer():
-        return decimal_text(value, 2)
+        return decimal_text(value, 2, grouping=True)
     return formats.number_format(int(value), 0, force_grouping=True)
 
 
