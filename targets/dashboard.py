@@ -288,6 +288,13 @@ class Dashboard:
     not_applying: list = None
     # Whether the unit's lines are reported by districts (2024) or by communes (2025 on).
     by_districts: bool = True
+    # The level of the units in the table: a province's districts (2024) or its communes.
+    child_level: str | None = None
+
+    @property
+    def table_codes(self):
+        """The table's columns: O2a (teams per district trainer) only for districts."""
+        return [code for code in TABLE_CODES if code != "O2a" or self.child_level == "district"]
 
     @property
     def approved_codes(self):
@@ -307,10 +314,14 @@ def build(year, unit, years):
     shown = [other for other in years if other <= this_year]
     data = KpiData(unit, [*shown, year])  # one set of queries for the year and its trend
     kpi = Kpi(year, unit, data=data)
-    results = [r for r in kpi.results() if r.applies]
+    every_result = kpi.results()  # once: the engine's work is most of a warm request
+    results = [r for r in every_result if r.applies]
     history = {
-        other: {r.code: r.value for r in Kpi(other, unit, data=data).results()} for other in shown
+        other: {r.code: r.value for r in Kpi(other, unit, data=data).results()}
+        for other in shown
+        if other != year
     }
+    history[year] = {r.code: r.value for r in every_result}
     cards = []
     per_unit = unit.level == AdminUnit.Level.PROVINCE and data.has_districts
     for result in results:
@@ -338,8 +349,9 @@ def build(year, unit, years):
         approved_count=len(data.reporters) - len(kpi.unapproved),
         reporter_count=len(data.reporters),
         summed_before=unit.valid_from if data.reference["lineage"] else None,
-        not_applying=[(r.code, r.reason) for r in kpi.results() if r.reason],
+        not_applying=[(r.code, r.reason) for r in every_result if r.reason],
         by_districts=data.reported_by_districts,
+        child_level=data.child_level,
     )
 
 

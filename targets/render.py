@@ -153,17 +153,18 @@ class CardWriter:
             }
         else:
             caption = labels["few"]
-        keys = [
-            f'<span class="key-series"></span>{labels["value"]}',
-            f'<span class="key-target"></span>{labels["target"]}',
-        ]
+        keys = [("series", labels["value"]), ("target", labels["target"])]
         if trend.projection is not None:
-            keys.append(f'<span class="key-projection"></span>{labels["projection"]}')
+            keys.append(("projection", labels["projection"]))
         if trend.svg.get("selected"):
-            keys.append(f'<span class="key-selected"></span>{labels["year_shown"]}')
-        return (
+            keys.append(("selected", labels["year_shown"]))
+        legend = " ".join(
+            f'<span class="legend-item"><span class="key-{key}"></span>{label}</span>'
+            for key, label in keys
+        )
+        return mark_safe(
             f'<figure class="trend">{trend.chart()}<figcaption>{_escape(caption)} '
-            f'<span class="legend">{" ".join(keys)}</span></figcaption></figure>'
+            f'<span class="legend">{legend}</span></figcaption></figure>'
         )
 
 
@@ -191,7 +192,8 @@ def units_table_html(board, columns):
     for row in board.rows:
         name = _escape(row["name"])
         cells = []
-        for cell in row["cells"].values():
+        for code, _label in columns:
+            cell = row["cells"][code]
             value = _escape(kpi_value(cell["value"], cell["kind"]))
             if cell["met"] is False:
                 cells.append(

@@ -13,7 +13,7 @@ from units.models import AdminUnit
 
 from . import dashboard as board
 from .kpi import Kpi
-from .render import cards_html, units_table_html
+from .render import CardWriter, cards_html, units_table_html
 from .templatetags.kpi import kpi_value, status_label
 
 
@@ -65,7 +65,7 @@ def dashboard(request):
             # of a warm request.
             "cards": cards_html(data),
             "units_table": units_table_html(
-                data, [(code, board.TABLE_LABELS[code]) for code in board.TABLE_CODES]
+                data, [(code, board.TABLE_LABELS[code]) for code in data.table_codes]
             ),
             "today": timezone.localdate(),
             # Beside the targets: how the plan's tasks stand, group by group (plans app).
@@ -93,7 +93,14 @@ def target_detail(request, code):
     return render(
         request,
         "targets/detail.html",
-        {"plan": plan, "board": data, "card": card, "bases": bases, "years": years},
+        {
+            "plan": plan,
+            "board": data,
+            "card": card,
+            "bases": bases,
+            "years": years,
+            "trend": CardWriter(data).trend(card.trend),
+        },
     )
 
 
@@ -118,7 +125,7 @@ def dashboard_export(request):
         [row["code"], row["name"]]
         + [
             kpi_value(row["cells"][code]["value"], row["cells"][code]["kind"])
-            for code in board.TABLE_CODES
+            for code in data.table_codes
         ]
         for row in data.rows
     ]
@@ -141,7 +148,7 @@ def dashboard_export(request):
             (
                 _("By unit"),
                 [_("Code"), _("Unit")]
-                + [f"{code} {board.TABLE_LABELS[code]}" for code in board.TABLE_CODES],
+                + [f"{code} {board.TABLE_LABELS[code]}" for code in data.table_codes],
                 units,
             ),
         ]
