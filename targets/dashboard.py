@@ -57,18 +57,6 @@ class Card:
             return "none"
         return "met" if self.result.met else "short"
 
-    @property
-    def average_meets(self):
-        """A target judged unit by unit whose average meets the requirement while some
-        units fall short: the card says both, so that it does not contradict itself."""
-        result = self.result
-        if not self.per_unit or result.met is not False or result.value is None:
-            return False
-        threshold = result.threshold
-        if isinstance(threshold, list):
-            return compare(result.value, result.comparator, *threshold)
-        return compare(result.value, result.comparator, threshold)
-
 
 @dataclass
 class Trend:
@@ -90,10 +78,6 @@ class Trend:
     @property
     def known(self):
         return [(y, v) for y, v in zip(self.years, self.values, strict=True) if v is not None]
-
-    @property
-    def can_project(self):
-        return self.projection is not None
 
     def chart(self):
         """The inline SVG, written here rather than in the template: a dashboard draws one
