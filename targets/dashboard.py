@@ -4,11 +4,13 @@ import math
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from hoagiai.numbers import decimal_text, percent
@@ -202,10 +204,28 @@ def _nice_top(value):
     return 10 * power
 
 
+_AXIS_TEXTS = {}
+
+
+@receiver(setting_changed)
+def _forget_axis_texts(**kwargs):
+    """A test that changes the language or the number formats writes them again."""
+    _AXIS_TEXTS.clear()
+
+
 def _axis_text(value, kind):
-    if kind == Target.ValueKind.RATE:
-        return percent(value, 0)
-    return decimal_text(value, 0 if float(value).is_integer() else 1, grouping=True)
+    """A y-axis value as people write it (0%, 50%, 100%; 2,5; 1.000): a handful of
+    different ones on a page of fifteen charts, each written once per language."""
+    key = (value, kind, get_language())
+    text = _AXIS_TEXTS.get(key)
+    if text is None:
+        if kind == Target.ValueKind.RATE:
+            text = percent(value, 0)
+        else:
+            text = decimal_text(value, 0 if float(value).is_integer() else 1, grouping=True)
+        if len(_AXIS_TEXTS) < 10_000:  # the tops are a few round numbers; bounded anyway
+            _AXIS_TEXTS[key] = text
+    return text
 
 
 def _svg(trend):
