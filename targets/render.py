@@ -67,7 +67,7 @@ class CardWriter:
         parts = [
             f'<article class="kpi-card status-{card.status}">'
             f'<header><span class="code">{_escape(result.code)}</span> '
-            f'<h2><a href="{url}{self.query}">{_escape(target.title)}</a></h2></header>',
+            f'<h2><a href="{_escape(url)}{self.query}">{_escape(target.title)}</a></h2></header>',
             self.figure(card),
         ]
         if result.source == "approved":

@@ -269,3 +269,16 @@ def test_the_success_rate_page_names_no_setting(client, leader, lines):
     client.force_login(leader)
     page = client.get(reverse("target-detail", args=["O8a"]), {"year": 2025}).content.decode()
     assert "SUCCESS_RATE_BASIS" not in page
+
+
+def test_the_cards_and_the_table_escape_what_people_typed(client, leader, lines, district_a):
+    from targets.models import Target
+
+    Target.objects.filter(code="O4").update(title='<b onclick="x()">Đủ</b> & thành phần')
+    district_a.name = "Huyện <i>Yên</i> Dũng"
+    district_a.save()
+    client.force_login(leader)
+    page = client.get(URL, {"year": 2025}).content.decode()
+    assert "&lt;b onclick=&quot;x()&quot;&gt;Đủ&lt;/b&gt; &amp; thành phần" in page
+    assert "Huyện &lt;i&gt;Yên&lt;/i&gt; Dũng" in page
+    assert "<b onclick" not in page and "<i>Yên</i>" not in page
