@@ -9,7 +9,11 @@ exact value (DESIGN §4: pages round for people).
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils import formats
+from django.utils.translation import get_language
 
 HUNDRED = Decimal(100)
 
@@ -21,14 +25,59 @@ def as_decimal(value) -> Decimal:
     return Decimal(repr(float(value)) if isinstance(value, float) else str(value))
 
 
+QUANTA = {places: Decimal(1).scaleb(-places) for places in range(4)}
+
+
 def rounded(value, places: int = 1) -> Decimal:
     """``value`` rounded half up (away from zero) to ``places`` decimals."""
-    return as_decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    quantum = QUANTA.get(places) or Decimal(1).scaleb(-places)
+    return as_decimal(value).quantize(quantum, rounding=ROUND_HALF_UP)
 
 
 def decimal_text(value, places: int = 1, grouping: bool = False) -> str:
-    """``value`` rounded half up and written the page's way: 1.234,5 in Vietnamese."""
-    return formats.number_format(rounded(value, places), places, force_grouping=grouping)
+    """``value`` rounded half up and written the page's way: 1.234,5 in Vietnamese.
+
+    The same text as Django's ``number_format`` of the rounded value, written here: a
+    dashboard writes hundreds of numbers a page, and the general function (three format
+    lookups a number) took a tenth of the request (tests/test_figures.py compares them)."""
+    number = rounded(value, places)
+    decimal_separator, thousand_separator, group = _separators(get_language())
+    if not isinstance(group, int):  # a sequence of group sizes (Indian style): Django's way
+        return formats.number_format(number, places, force_grouping=grouping)
+    text = f"{number if number else abs(number):f}"  # no "-0,0"
+    sign = ""
+    if text[0] == "-":
+        sign, text = "-", text[1:]
+    whole, _point, fraction = text.partition(".")
+    if (grouping or settings.USE_THOUSAND_SEPARATOR) and group and len(whole) > group:
+        head = len(whole) % group or group
+        whole = whole[:head] + "".join(
+            thousand_separator + whole[start : start + group]
+            for start in range(head, len(whole), group)
+        )
+    if places > 0:
+        return sign + whole + decimal_separator + fraction
+    return sign + whole
+
+
+_SEPARATORS = {}
+
+
+def _separators(language):
+    """(decimal separator, thousand separator, grouping) of ``language``, read once."""
+    found = _SEPARATORS.get(language)
+    if found is None:
+        found = _SEPARATORS[language] = tuple(
+            formats.get_format(name, language)
+            for name in ("DECIMAL_SEPARATOR", "THOUSAND_SEPARATOR", "NUMBER_GROUPING")
+        )
+    return found
+
+
+@receiver(setting_changed)
+def _forget_separators(**kwargs):
+    """A test that changes the language or the format settings reads them again."""
+    _SEPARATORS.clear()
 
 
 def format_int(value) -> str:

@@ -188,6 +188,10 @@ class TaskQuerySet(models.QuerySet):
         return self.get(group__plan__decision=decision, number=number)
 
 
+# How long a task's text is on the timeline and in the admin's lists.
+SHORT_TEXT = 90
+
+
 class Task(models.Model):
     """A numbered item of section III (1, 2.1 … 10.2); 2.3's two bullets are 2.3a and 2.3b."""
 
@@ -240,12 +244,18 @@ class Task(models.Model):
 
     @property
     def short_text(self):
-        """The task's text in about 90 characters, cut between words (never inside one)."""
+        """The text on one or two lines (timeline, admin): cut after a clause where one ends
+        far enough in, else between two syllables, never inside one ("công ch…")."""
         text = " ".join(self.text.split())
-        if len(text) <= 90:
+        if len(text) <= SHORT_TEXT:
             return text
-        cut = text[:90].rsplit(" ", 1)[0].rstrip(" ,;:.-–")
-        return cut + " …"
+        head = text[: SHORT_TEXT - 1]
+        clause = max(head.rfind(mark) for mark in (",", ";", ":"))
+        if clause >= SHORT_TEXT // 2:
+            return head[:clause] + "…"
+        if text[len(head)] != " ":  # the head ends inside a syllable: drop that syllable
+            head = head[: head.rfind(" ")]
+        return head.rstrip(" ,;:-") + "…"
 
     def natural_key(self):
         return (*self.group.plan.natural_key(), self.number)

@@ -159,6 +159,7 @@ def default_year(plan) -> int | None:
 def build(year: int, years: list[int]) -> PublicPage:
     """The page for ``year`` (one of ``years``, the plan's years begun so far)."""
     cutoff = cutoff_date(year)
+    this_year = timezone.localdate().year
     unit = AdminUnit.objects.root_province(cutoff)
     trend_years = [other for other in years if other <= year]
     data = ApprovedKpiData(unit, trend_years)
@@ -172,7 +173,10 @@ def build(year: int, years: list[int]) -> PublicPage:
         if not result.applies:
             continue
         values = {other: history[other].get(result.code) for other in trend_years}
-        row = Row(result, result.target, build_trend(result.target, values))
+        # As on the dashboard: the year marked, O1 never above the kinds of material.
+        ceiling = result.denominator if result.code == "O1" else None
+        trend = build_trend(result.target, values, year, this_year, ceiling)
+        row = Row(result, result.target, trend)
         if result.code == "O7":
             row.note = o7_note(kpi)
         (from_reports if result.code in LINE_CODES else from_registers).append(row)

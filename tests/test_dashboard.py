@@ -138,24 +138,147 @@ def test_an_unknown_target_is_not_found(client, leader):
     assert client.get(reverse("target-detail", args=["X9"])).status_code == 404
 
 
-def test_a_trend_chart_draws_the_years_the_target_and_the_projection(db):
-    from django.utils import translation
-
+def trend_of(code, values, **options):
     from targets.dashboard import build_trend
     from targets.models import Target
 
-    o8a = Target.objects.get(code="O8a")  # ≥ 85% by 2030
-    with translation.override("vi"):
-        chart = build_trend(o8a, {2024: 0.6, 2025: 0.65, 2026: None}).chart()
-    assert chart.startswith('<svg viewBox="0 0 300 140" role="img"')
-    assert 'aria-label="Diễn biến chỉ tiêu O8a qua các năm"' in chart
-    # 2024 → 2030 along the axis, one point per year with figures, the 85% line (y of 0.85
-    # on a 0–1 scale: 12 + 104 × 0.15), the line through the points and on to 2030 (90%).
-    assert [f">{year}</text>" in chart for year in range(2024, 2031)] == [True] * 7
-    assert chart.count('class="point"') == 2
-    assert '<circle cx="16.0" cy="53.6" r="3" class="point"/>' in chart  # 60% in 2024
-    assert 'y1="27.6" x2="284" y2="27.6" class="target-line"' in chart
-    assert 'class="series"' in chart and 'class="projection"' in chart
+    return build_trend(Target.objects.get(code=code), values, **options)
 
-    only_one_year = build_trend(o8a, {2024: 0.5, 2025: None}).chart()
-    assert 'class="projection"' not in only_one_year and chart.endswith("</svg>")
+
+def test_a_trend_chart_draws_the_axis_the_years_the_target_and_the_projection(db):
+    from django.utils import translation
+
+    values = {2024: 0.6, 2025: 0.65, 2026: 0.7, **dict.fromkeys(range(2027, 2031))}
+    with translation.override("vi"):
+        trend = trend_of("O8a", values, selected_year=2025, this_year=2026)  # ≥ 85% by 2030
+        chart = trend.chart()
+    assert chart.startswith('<svg viewBox="0 0 300 150" role="img"')
+    assert 'aria-label="Diễn biến chỉ tiêu O8a qua các năm"' in chart
+    # A y-axis with values, the years 2024 → 2030 along the bottom, the year shown marked.
+    assert [f'class="value-tick">{text}</text>' in chart for text in ("0%", "50%", "100%")] == [
+        True
+    ] * 3
+    assert [f">{year}</text>" in chart for year in range(2024, 2031)] == [True] * 7
+    assert 'class="tick selected">2025</text>' in chart and 'class="selected-year"' in chart
+    assert chart.count('class="point') == 3 and chart.count('class="point selected"') == 1
+    # The target first, under the values: where the two coincide both stay visible.
+    assert chart.index('class="target-line"') < chart.index('class="series"')
+    # 60%, 65%, 70%: at this pace 90% in 2030.
+    assert trend.projection == pytest.approx(0.9) and 'class="projection"' in chart
+
+
+@pytest.mark.parametrize(
+    ("code", "values", "expected"),
+    [
+        ("O6a", {2024: 0.4, 2025: 0.6, 2026: 0.8}, 1.0),  # not 160%: a rate stops at 100%
+        ("O5", {2024: 0.3, 2025: 0.2, 2026: 0.1}, 0.0),  # nor below 0%
+        ("O1", {2024: 1, 2025: 2, 2026: 3}, 3.0),  # 3 kinds of material is all there is
+        ("O2b", {2024: 130.0, 2025: 120.0, 2026: 110.0}, 70.0),  # teams per trainer
+    ],
+)
+def test_a_projection_stays_within_what_the_measure_can_be(db, code, values, expected):
+    trend = trend_of(
+        code, {**values, 2027: None}, this_year=2026, ceiling=3 if code == "O1" else None
+    )
+    assert (trend.projection, trend.no_projection) == (pytest.approx(expected), None)
+
+
+def test_no_projection_from_too_few_years_past_the_deadline_or_to_nonsense(db):
+    # Two years say too little about 2030.
+    assert trend_of("O8a", {2024: 0.5, 2025: 0.6, 2026: None}, this_year=2026).no_projection == (
+        "few"
+    )
+    # T3.1's deadline is 2026: in 2026 there is nothing left to project.
+    t31 = trend_of("T3.1", {2024: 20, 2025: 22, 2026: 24}, this_year=2026)
+    assert (t31.projection, t31.no_projection) == (None, "deadline")
+    assert 'class="projection"' not in t31.chart()
+    # Teams per trainer falling to 0 (or below) is no pace that can go on.
+    o2b = trend_of("O2b", {2024: 120.0, 2025: 80.0, 2026: 40.0}, this_year=2026)
+    assert (o2b.projection, o2b.no_projection) == (None, "range")
+
+
+def test_the_card_says_why_there_is_no_projection(db):
+    from types import SimpleNamespace
+
+    from django.utils import translation
+
+    from targets.render import CardWriter
+
+    board = SimpleNamespace(
+        unit=SimpleNamespace(code="24", level="province"), year=2026, by_districts=False
+    )
+    with translation.override("vi"):
+        writer = CardWriter(board)
+        captions = [
+            writer.trend(trend_of("T3.1", {2024: 20, 2025: 22, 2026: 24}, this_year=2026)),
+            writer.trend(trend_of("O2b", {2024: 120.0, 2025: 80.0, 2026: 40.0}, this_year=2026)),
+            writer.trend(trend_of("O6a", {2024: 0.4, 2025: 0.6, 2026: 0.8}, this_year=2026)),
+        ]
+    assert "Đã đến thời hạn năm 2026: không dự báo." in captions[0]
+    assert "vào năm 2026" not in captions[0]
+    assert "Đà hiện nay không thể kéo dài đến năm 2030: không dự báo." in captions[1]
+    assert "0,0 tổ" not in captions[1]
+    assert "Theo đà hiện nay: 100,0% vào năm 2030." in captions[2]
+
+
+def test_a_target_judged_district_by_district_says_its_figure_is_the_average(
+    client, leader, district_a, district_b
+):
+    from network.models import Trainer
+
+    from .test_kpi_fidelity import cards_html
+
+    # 100 teams for one trainer in one district, 20 in the other: 60 on average (≤ 80), but
+    # the first district falls short.
+    for district, teams in ((district_a, 100), (district_b, 20)):
+        CommuneYear.objects.create(
+            commune=district.children.order_by("code").first(), year=2024, teams=teams
+        )
+        Trainer.objects.create(
+            full_name=f"Tập huấn viên {district.code}",
+            level="district",
+            unit=district,
+            active_from=date(2024, 1, 1),
+        )
+    client.force_login(leader)
+    response = client.get(URL, {"year": 2024})
+    o2a = cards_html(response.content.decode())["O2a"]
+    assert '<span class="value">60,0 tổ/tập huấn viên</span>' in o2a
+    assert "bình quân toàn tỉnh · <strong" in o2a and "1 đơn vị chưa đạt</strong>" in o2a
+    assert "ở từng đơn vị" in o2a
+    detail = client.get(reverse("target-detail", args=["O2a"]), {"year": 2024})
+    assert "bình quân toàn tỉnh" in detail.content.decode()
+
+
+def test_the_pages_write_every_number_the_vietnamese_way(client, leader):
+    CommuneYear.objects.create(
+        commune=factories.commune("07201"),
+        year=2025,
+        teams=1555,
+        compliant_teams=1555,
+        mediators=12345,
+        trained=10000,
+    )
+    client.force_login(leader)
+    page = client.get(URL, {"year": 2025}).content.decode()
+    assert "10.000 / 12.345" in page and "1.555 / 1.555" in page
+    assert "12345" not in page and "1555" not in page
+
+
+def test_the_success_rate_page_names_no_setting(client, leader, lines):
+    client.force_login(leader)
+    page = client.get(reverse("target-detail", args=["O8a"]), {"year": 2025}).content.decode()
+    assert "SUCCESS_RATE_BASIS" not in page
+
+
+def test_the_cards_and_the_table_escape_what_people_typed(client, leader, lines, district_a):
+    from targets.models import Target
+
+    Target.objects.filter(code="O4").update(title='<b onclick="x()">Đủ</b> & thành phần')
+    district_a.name = "Huyện <i>Yên</i> Dũng"
+    district_a.save()
+    client.force_login(leader)
+    page = client.get(URL, {"year": 2025}).content.decode()
+    assert "&lt;b onclick=&quot;x()&quot;&gt;Đủ&lt;/b&gt; &amp; thành phần" in page
+    assert "Huyện &lt;i&gt;Yên&lt;/i&gt; Dũng" in page
+    assert "<b onclick" not in page and "<i>Yên</i>" not in page

@@ -25,3 +25,26 @@ def test_the_plan_page_takes_a_fixed_number_of_queries(
     # then plan, groups, tasks, agency links, milestones
     with django_assert_max_num_queries(10):
         assert client.get(reverse("plan-overview")).status_code == 200
+
+
+def test_each_agency_is_an_item_of_its_own(client, leader):
+    import re
+
+    client.force_login(leader)
+    page = client.get(reverse("plan-overview")).content.decode()
+    task = Task.objects.get(number="2.1")  # UBND cấp huyện leads; several partners
+    partners = [link.agency.name for link in task.agency_links.all() if link.role == "partner"]
+    row = page.split('task-number">2.1</td>')[1].split("</tr>")[0]
+    lists = re.findall(r'<ul class="agencies">(.*?)</ul>', row)
+    assert len(lists) == 2
+    assert re.findall(r"<li>([^<]+)</li>", lists[1]) == partners and len(partners) > 1
+
+
+def test_a_task_cut_short_ends_on_a_whole_syllable():
+    for task in Task.objects.all():
+        short = task.short_text
+        if short.endswith("…"):
+            head = short[:-1]
+            whole = " ".join(task.text.split())
+            assert whole.startswith(head), task.number
+            assert whole[len(head)] in " ,;:", (task.number, short)  # not inside a syllable

@@ -224,6 +224,9 @@ def test_the_dashboard_shows_bac_ninh_for_2025_and_bac_giang_for_2024(client, le
     assert len(board.rows) == 58
     page = client.get(url, {"year": 2025}).content.decode()
     assert "không còn cấp huyện từ 01/7/2025" in page
+    # Its table is of communes, without the teams per district trainer (no districts).
+    assert "<h2>Theo xã</h2>" in page and "Theo huyện" not in page
+    assert "O2a<br>" not in page and "O8a<br>" in page
     old = client.get(url, {"year": 2024}).context["board"]
     assert old.unit.name == "Tỉnh Bắc Giang"
     assert len(old.rows) == 10

@@ -33,6 +33,19 @@
     });
   });
 
+  // Printed, the lists of units short of a target are open (the print style opens them
+  // too, where the browser can); those the reader had closed close again afterwards.
+  var closedForPrint = [];
+  window.addEventListener("beforeprint", function () {
+    closedForPrint = Array.prototype.filter.call(
+      document.querySelectorAll("details.short"), function (details) { return !details.open; });
+    closedForPrint.forEach(function (details) { details.open = true; });
+  });
+  window.addEventListener("afterprint", function () {
+    closedForPrint.forEach(function (details) { details.open = false; });
+    closedForPrint = [];
+  });
+
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.addEventListener("click", function () { window.print(); });
   });

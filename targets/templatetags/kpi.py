@@ -1,8 +1,7 @@
-"""How the dashboard writes values for people: 87,5%, 40,0 tổ/TVH, 23 (rounded half up:
+"""How the dashboard writes values for people: 87,5%, 1.555,0 tổ/TVH, 23 (rounded half up:
 hoagiai/numbers.py)."""
 
 from django import template
-from django.utils import formats
 from django.utils.translation import gettext as _
 
 from hoagiai.numbers import decimal_text, percent
@@ -19,10 +18,10 @@ def kpi_value(value, kind):
     if kind == "number":
         return kpi_number(value)
     if kind == "teams_per_trainer":
-        return _("%(value)s teams/trainer") % {"value": decimal_text(value, 1)}
+        return _("%(value)s teams/trainer") % {"value": decimal_text(value, 1, grouping=True)}
     if isinstance(value, float) and not value.is_integer():
-        return decimal_text(value, 2)
-    return formats.number_format(int(value), 0, force_grouping=True)
+        return decimal_text(value, 2, grouping=True)
+    return decimal_text(int(value), 0, grouping=True)
 
 
 @register.filter
@@ -31,7 +30,7 @@ def kpi_number(value):
         return "—"
     if isinstance(value, float) and not value.is_integer():
         return decimal_text(value, 1, grouping=True)
-    return formats.number_format(int(value), 0, force_grouping=True)
+    return decimal_text(int(value), 0, grouping=True)
 
 
 @register.filter
