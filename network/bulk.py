@@ -126,8 +126,8 @@ def _copy_text(value):
 
 def copyable(fields):
     """True when the fields' values can go through COPY's text format as written here
-    (text, numbers, booleans, dates; not JSON, which has its own adapter)."""
-    return all(isinstance(field, (*PLAIN, models.DateField)) for field in fields)
+    (text, numbers, booleans, dates, file names; not JSON, which has its own adapter)."""
+    return all(isinstance(field, (*PLAIN, models.DateField, models.FileField)) for field in fields)
 
 
 def write_rows(table, columns, rows, copy=True):

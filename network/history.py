@@ -38,7 +38,8 @@ def bulk_history(objs, model, history_type, user, reason, when=None):
     )[0]
     rows = rows_of(
         map(values_of(tracked), objs),
-        converters([fields[name] for name in tracked]),
+        # The model's own fields: a file field's value is its name (text in the history).
+        converters(history_model.tracked_fields),
     )
     for row in rows:
         row.extend(extra)
