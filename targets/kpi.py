@@ -10,7 +10,22 @@ from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
-from django.db.models import Min, Q
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    Exists,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -158,32 +173,57 @@ class KpiData:
     def lines(self):
         """{year: {child unit id: {field: sum}}}, pilot communes' cases also summed apart.
 
-        The commune-year rows are read as they are (one per commune and year, a few hundred
-        for a province) and summed here; pilot status comes from ``pilots``, already read.
+        Summed in the database, one row per child unit and year: below a province with
+        districts the communes are grouped by their district, a commune's figures count
+        for itself, and a pilot commune's cases (in the years of its designation) are summed
+        apart. Only a former commune (``lineage``: a year before the 1/7/2025 cut counted
+        under the commune of today) comes back as its own row and is added to its
+        successor's here, so the rows read do not grow with the number of communes.
         """
-        cases = CASES
-        pilot_years = defaultdict(set)
-        for commune, _parent, start, end in self.pilots:
-            pilot_years[commune].update(range(start, end + 1))
-        lines = defaultdict(dict)
+        lineage = self.reference["lineage"]
+        if self.level == AdminUnit.Level.COMMUNE:
+            child = Value(self.unit.pk)
+        else:
+            districts = [pk for pk, (_c, _n, level) in self.names.items() if level == "district"]
+            child = F("commune_id")
+            if districts:
+                child = Case(
+                    When(
+                        Q(commune__parent_id__in=districts) & ~Q(commune_id__in=list(lineage)),
+                        then=F("commune__parent_id"),
+                    ),
+                    default=F("commune_id"),
+                )
+        piloted = Exists(
+            PilotCommune.objects.filter(
+                commune_id=OuterRef("commune_id"),
+                start_year__lte=OuterRef("year"),
+                end_year__gte=OuterRef("year"),
+            )
+        )
+        # Aliased apart from the field names (an annotation may not shadow a field).
+        sums = {f"sum_{name}": Sum(name) for name in LINE_FIELDS}
+        sums.update(
+            {f"sum_pilot_{name}": Coalesce(Sum(name, filter=Q(piloted)), 0) for name in CASES}
+        )
         rows = (
             CommuneYear.objects.filter(year__in=self.years, commune_id__in=self.commune_children)
+            .annotate(child=child)
             .order_by()
-            .values_list("year", "commune_id", *LINE_FIELDS)
+            .values("year", "child")
+            .annotate(rows=Count("pk"), **sums)
         )
-        for year, commune, *values in rows:
-            child = self.commune_children[commune]
-            line = lines[year].get(child)
+        lines = defaultdict(dict)
+        for row in rows:
+            year, unit = row.pop("year"), row.pop("child")
+            row = {name.removeprefix("sum_"): value for name, value in row.items()}
+            unit = self.commune_children.get(unit, unit)  # a former commune: its successor
+            line = lines[year].get(unit)
             if line is None:
-                line = lines[year][child] = dict.fromkeys(
-                    ["rows", *LINE_FIELDS, *(f"pilot_{name}" for name in cases)], 0
-                )
-            line["rows"] += 1
-            for name, value in zip(LINE_FIELDS, values, strict=True):
-                line[name] += value
-            if year in pilot_years.get(commune, ()):
-                for name in cases:
-                    line[f"pilot_{name}"] += line_value(values, name)
+                lines[year][unit] = row
+            else:
+                for name, value in row.items():
+                    line[name] += value
         return lines
 
     @cached_property
@@ -244,9 +284,7 @@ class KpiData:
                 "lineage": lineage,
                 "versions": self._versions(links),
                 "targets": list(Target.objects.all()),
-                "materials": self._read_materials(),
-                "model_communes": self._read_model_communes(children),
-                "pilots": self._read_pilots(children),
+                **self._read_registers(children),
             }
 
         models = [AdminUnit, Succession, Plan, Target, Material, ModelCommune, PilotCommune]
@@ -336,20 +374,54 @@ class KpiData:
             for pk, code, name, level in children.values_list("pk", "code", "name", "level")
         }
 
-    def _read_materials(self):
-        materials = Material.objects.exclude(published_on=None).order_by()
-        return list(materials.values_list("kind", "published_on"))
+    # Materials, pilot and model communes are a few hundred rows nationwide: read whole in
+    # one query (a cheap scan of each), the scope's kept here, rather than filtered by a long
+    # list of commune ids.
+    def _read_registers(self, children):
+        """{"materials": [(kind, published on)], "model_communes": [(commune, year)],
+        "pilots": see ``_read_pilots``}, from one UNION ALL of the three small tables."""
+        number, text = IntegerField(), CharField()
+        materials = Material.objects.exclude(published_on=None).values_list(
+            Value("material", output_field=text),
+            "kind",
+            "published_on",
+            Value(None, output_field=number),
+            Value(None, output_field=number),
+            Value(None, output_field=number),
+        )
+        model_communes = ModelCommune.objects.values_list(
+            Value("model", output_field=text),
+            Value(None, output_field=text),
+            Value(None, output_field=DateField()),
+            "commune_id",
+            "year",
+            Value(None, output_field=number),
+        )
+        pilots = PilotCommune.objects.values_list(
+            Value("pilot", output_field=text),
+            Value(None, output_field=text),
+            Value(None, output_field=DateField()),
+            "commune_id",
+            "start_year",
+            "end_year",
+        )
+        rows = materials.order_by().union(model_communes.order_by(), pilots.order_by(), all=True)
+        registers = {"materials": [], "model_communes": [], "pilots": []}
+        for source, kind, day, commune, start, end in rows:
+            if source == "material":
+                registers["materials"].append((kind, day))
+            elif commune in children:
+                if source == "model":
+                    registers["model_communes"].append((commune, start))
+                else:
+                    registers["pilots"].append((commune, start, end))
+        registers["pilots"] = self._read_pilots(children, registers["pilots"])
+        return registers
 
-    # Pilot and model communes are a few hundred rows nationwide: read them whole (a cheap
-    # scan) and keep the scope's here, rather than filter by a long list of commune ids.
-    def _read_model_communes(self, children):
-        rows = ModelCommune.objects.order_by().values_list("commune_id", "year")
-        return [row for row in rows if row[0] in children]
-
-    def _read_pilots(self, children):
-        """(commune, its district, start, end) of the pilot designations in scope; the
-        district comes from ``commune_children`` (no join to the units table)."""
-        rows = PilotCommune.objects.order_by().values_list("commune_id", "start_year", "end_year")
+    def _read_pilots(self, children, rows):
+        """(commune, its district, start, end) of the pilot designations in scope (``rows``:
+        (commune, start, end)); the district comes from ``commune_children`` (no join to the
+        units table)."""
         district = {
             AdminUnit.Level.PROVINCE: lambda commune: children[commune],
             AdminUnit.Level.DISTRICT: lambda commune: self.unit.pk,
