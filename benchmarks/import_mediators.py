@@ -38,7 +38,7 @@ from network.models import MediationTeam, Mediator  # noqa: E402
 from units.models import AdminUnit  # noqa: E402
 
 TEAMS, MEDIATORS = 2_532, 17_396
-GOAL_ROWS_PER_S, GOAL_RATIO = 5_000, 10
+GOAL_ROWS_PER_S, GOAL_RATIO = 6_000, 10
 
 
 def build_teams():
