@@ -173,27 +173,26 @@ class KpiData:
     def lines(self):
         """{year: {child unit id: {field: sum}}}, pilot communes' cases also summed apart.
 
-        Summed in the database, one row per child unit and year: below a province with
-        districts the communes are grouped by their district, a commune's figures count
-        for itself, and a pilot commune's cases (in the years of its designation) are summed
-        apart. Only a former commune (``lineage``: a year before the 1/7/2025 cut counted
-        under the commune of today) comes back as its own row and is added to its
-        successor's here, so the rows read do not grow with the number of communes.
+        Summed in the database, one row per child unit and year, whatever the number of
+        communes: each commune is counted under its child unit (its district below a
+        province with districts; a former commune under the commune of today that took it,
+        for a year before the 1/7/2025 cut), named by id lists (``commune_children``: no
+        join to the units table, which the warm request reads from the cache); a pilot
+        commune's cases, in the years of its designation, are summed apart.
         """
-        lineage = self.reference["lineage"]
         if self.level == AdminUnit.Level.COMMUNE:
             child = Value(self.unit.pk)
         else:
-            districts = [pk for pk, (_c, _n, level) in self.names.items() if level == "district"]
+            below = defaultdict(list)
+            for commune, unit in self.commune_children.items():
+                if commune != unit:
+                    below[unit].append(commune)
+            whens = [
+                When(commune_id__in=communes, then=Value(unit)) for unit, communes in below.items()
+            ]
             child = F("commune_id")
-            if districts:
-                child = Case(
-                    When(
-                        Q(commune__parent_id__in=districts) & ~Q(commune_id__in=list(lineage)),
-                        then=F("commune__parent_id"),
-                    ),
-                    default=F("commune_id"),
-                )
+            if whens:
+                child = Case(*whens, default=child, output_field=IntegerField())
         piloted = Exists(
             PilotCommune.objects.filter(
                 commune_id=OuterRef("commune_id"),
@@ -216,14 +215,7 @@ class KpiData:
         lines = defaultdict(dict)
         for row in rows:
             year, unit = row.pop("year"), row.pop("child")
-            row = {name.removeprefix("sum_"): value for name, value in row.items()}
-            unit = self.commune_children.get(unit, unit)  # a former commune: its successor
-            line = lines[year].get(unit)
-            if line is None:
-                lines[year][unit] = row
-            else:
-                for name, value in row.items():
-                    line[name] += value
+            lines[year][unit] = {name.removeprefix("sum_"): value for name, value in row.items()}
         return lines
 
     @cached_property
