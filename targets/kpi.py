@@ -21,11 +21,12 @@ from django.db.models import (
     Min,
     OuterRef,
     Q,
+    SmallIntegerField,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -372,27 +373,32 @@ class KpiData:
     def _read_registers(self, children):
         """{"materials": [(kind, published on)], "model_communes": [(commune, year)],
         "pilots": see ``_read_pilots``}, from one UNION ALL of the three small tables."""
-        number, text = IntegerField(), CharField()
+
+        # Typed NULLs: PostgreSQL reads an untyped NULL in a UNION's first branch as text.
+        def null(field):
+            return Cast(Value(None), field)
+
+        text = CharField()
         materials = Material.objects.exclude(published_on=None).values_list(
             Value("material", output_field=text),
             "kind",
             "published_on",
-            Value(None, output_field=number),
-            Value(None, output_field=number),
-            Value(None, output_field=number),
+            null(IntegerField()),
+            null(SmallIntegerField()),
+            null(SmallIntegerField()),
         )
         model_communes = ModelCommune.objects.values_list(
             Value("model", output_field=text),
-            Value(None, output_field=text),
-            Value(None, output_field=DateField()),
+            null(text),
+            null(DateField()),
             "commune_id",
             "year",
-            Value(None, output_field=number),
+            null(SmallIntegerField()),
         )
         pilots = PilotCommune.objects.values_list(
             Value("pilot", output_field=text),
-            Value(None, output_field=text),
-            Value(None, output_field=DateField()),
+            null(text),
+            null(DateField()),
             "commune_id",
             "start_year",
             "end_year",
