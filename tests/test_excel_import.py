@@ -560,9 +560,7 @@ def test_the_confirmation_writes_the_previewed_result_without_reading_the_file(
     assert (mai.full_name, mai.team, mai.birth_year) == ("Nguyễn Thị Mai", team, 1975)
 
 
-def test_a_change_since_the_preview_writes_nothing_and_previews_again(
-    client, province_staff, team
-):
+def test_a_change_since_the_preview_writes_nothing_and_previews_again(client, province_staff, team):
     client.force_login(province_staff)
     response = upload(client, xlsx([row()]))
     # Meanwhile someone records the same person by hand: the preview's "1 added" is wrong.
