@@ -6,8 +6,10 @@ materials, pilot and model communes), always grouped in the database: the number
 queries is the same for ten communes and for ten thousand.
 """
 
+import operator
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
+from functools import reduce
 
 from django.conf import settings
 from django.db.models import (
@@ -15,11 +17,9 @@ from django.db.models import (
     CharField,
     Count,
     DateField,
-    Exists,
     F,
     IntegerField,
     Min,
-    OuterRef,
     Q,
     SmallIntegerField,
     Sum,
@@ -194,18 +194,24 @@ class KpiData:
             child = F("commune_id")
             if whens:
                 child = Case(*whens, default=child, output_field=IntegerField())
-        piloted = Exists(
-            PilotCommune.objects.filter(
-                commune_id=OuterRef("commune_id"),
-                start_year__lte=OuterRef("year"),
-                end_year__gte=OuterRef("year"),
+        # The pilot communes of each year, from the designations already read: a condition
+        # on (year, commune) rather than an EXISTS per row.
+        piloted = [
+            Q(year=year, commune_id__in=communes)
+            for year in self.years
+            if (
+                communes := [
+                    commune for commune, _parent, start, end in self.pilots if start <= year <= end
+                ]
             )
-        )
+        ]
         # Aliased apart from the field names (an annotation may not shadow a field).
         sums = {f"sum_{name}": Sum(name) for name in LINE_FIELDS}
-        sums.update(
-            {f"sum_pilot_{name}": Coalesce(Sum(name, filter=Q(piloted)), 0) for name in CASES}
-        )
+        if piloted:
+            pilot_filter = reduce(operator.or_, piloted)
+            sums.update(
+                {f"sum_pilot_{name}": Coalesce(Sum(name, filter=pilot_filter), 0) for name in CASES}
+            )
         rows = (
             CommuneYear.objects.filter(year__in=self.years, commune_id__in=self.commune_children)
             .annotate(child=child)
@@ -216,7 +222,9 @@ class KpiData:
         lines = defaultdict(dict)
         for row in rows:
             year, unit = row.pop("year"), row.pop("child")
-            lines[year][unit] = {name.removeprefix("sum_"): value for name, value in row.items()}
+            line = dict.fromkeys((f"pilot_{name}" for name in CASES), 0)
+            line.update({name.removeprefix("sum_"): value for name, value in row.items()})
+            lines[year][unit] = line
         return lines
 
     @cached_property
