@@ -135,11 +135,6 @@ def compare(value, comparator, threshold, upper=None) -> bool:
     return threshold <= value <= upper  # "between"
 
 
-def line_value(values, name):
-    """A field of a commune-year row read as ``LINE_FIELDS`` values."""
-    return values[LINE_FIELDS.index(name)]
-
-
 def ratio(numerator, denominator):
     return numerator / denominator if denominator else None
 
