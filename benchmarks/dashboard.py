@@ -10,8 +10,10 @@ It makes a throwaway test database with ``seed_demo --scale national`` (≈ 87,0
 - the dashboard overview (the province: every target, trends, the table of districts);
 - a district's dashboard (its table of communes);
 
-beside two floors: the same per-district aggregates as raw SQL over the raw mediator and
-team rows, and as raw SQL over the commune-year figures the engine reads. The reads kept in
+beside two floors, each the median of 7 runs: the same per-district aggregates as raw SQL
+over the raw mediator and team rows (starting from the province's units), and as raw SQL
+over the commune-year figures the engine reads. The whole request (server side) is printed
+against both floors, and its queries' time beside it. The reads kept in
 the cache across requests (hoagiai/caching.py) are warm, as for every request after the first;
 the time spent in the cache is printed beside the time spent in queries.
 """
@@ -46,45 +48,62 @@ GOAL_MS = 200
 # The warm overview's whole request (view, engine, page) against the figures floor.
 WHOLE_REQUEST_GOAL = 5
 
-RAW_SQL = """
-SELECT c.parent_id,
-       COUNT(*),
-       SUM(CASE WHEN m.sex = 'F' THEN 1 ELSE 0 END),
-       SUM(CASE WHEN m.ethnicity NOT IN ('', 'Kinh') THEN 1 ELSE 0 END),
-       SUM(CASE WHEN m.material_access_on <= %(day)s THEN 1 ELSE 0 END),
-       SUM(CASE WHEN EXISTS (
-             SELECT 1 FROM network_mediatorattendance a
-             JOIN network_training t ON t.id = a.training_id
-             WHERE a.mediator_id = m.id AND t.held_on <= %(day)s
-               AND t.audience = 'mediators' AND t.programme = 'framework')
-           THEN 1 ELSE 0 END)
-FROM network_mediator m
-JOIN network_mediationteam tm ON tm.id = m.team_id
-JOIN units_adminunit c ON c.id = tm.commune_id
-WHERE m.recognised_on <= %(day)s AND (m.left_on IS NULL OR m.left_on > %(day)s)
-  AND (tm.dissolved_on IS NULL OR tm.dissolved_on > %(day)s)
-  AND c.parent_id IN (SELECT id FROM units_adminunit WHERE parent_id = %(province)s)
-GROUP BY c.parent_id
-"""
-TEAMS_SQL = """
-SELECT c.parent_id, COUNT(*),
-       SUM(CASE WHEN leaders > 0 AND members >= 3 AND women > 0
-                 AND (NOT tm.ethnic_minority_area OR minority > 0) THEN 1 ELSE 0 END)
-FROM (
-  SELECT m.team_id,
-         SUM(CASE WHEN m.role = 'leader' THEN 1 ELSE 0 END) AS leaders,
-         COUNT(*) AS members,
-         SUM(CASE WHEN m.sex = 'F' THEN 1 ELSE 0 END) AS women,
-         SUM(CASE WHEN m.ethnicity NOT IN ('', 'Kinh') THEN 1 ELSE 0 END) AS minority
-  FROM network_mediator m
+# The raw-rows floor starts from the province's units, as any hand-written report would: its
+# communes, their teams, their mediators active on the cut-off; the framework-trained ones
+# are one join over those mediators' attendance (not an EXISTS per mediator), and the teams'
+# composition sums only the province's mediators (not the country's before filtering).
+PROVINCE_MEDIATORS = """
+WITH communes AS (
+  SELECT c.id, c.parent_id AS district
+  FROM units_adminunit d JOIN units_adminunit c ON c.parent_id = d.id
+  WHERE d.parent_id = %(province)s
+), teams AS (
+  SELECT t.id, t.ethnic_minority_area, communes.district
+  FROM network_mediationteam t JOIN communes ON communes.id = t.commune_id
+  WHERE t.dissolved_on IS NULL OR t.dissolved_on > %(day)s
+), active AS (
+  SELECT m.id, m.team_id, m.role, m.sex, m.ethnicity, m.material_access_on, teams.district
+  FROM network_mediator m JOIN teams ON teams.id = m.team_id
   WHERE m.recognised_on <= %(day)s AND (m.left_on IS NULL OR m.left_on > %(day)s)
-  GROUP BY m.team_id
-) per_team
-JOIN network_mediationteam tm ON tm.id = per_team.team_id
-JOIN units_adminunit c ON c.id = tm.commune_id
-WHERE c.parent_id IN (SELECT id FROM units_adminunit WHERE parent_id = %(province)s)
-GROUP BY c.parent_id
+)
 """
+RAW_SQL = (
+    PROVINCE_MEDIATORS
+    + """, trained AS (
+  SELECT DISTINCT a.mediator_id
+  FROM network_mediatorattendance a
+  JOIN active ON active.id = a.mediator_id
+  JOIN network_training t ON t.id = a.training_id
+  WHERE t.held_on <= %(day)s AND t.audience = 'mediators' AND t.programme = 'framework'
+)
+SELECT active.district,
+       COUNT(*),
+       SUM(CASE WHEN active.sex = 'F' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN active.ethnicity NOT IN ('', 'Kinh') THEN 1 ELSE 0 END),
+       SUM(CASE WHEN active.material_access_on <= %(day)s THEN 1 ELSE 0 END),
+       COUNT(trained.mediator_id)
+FROM active LEFT JOIN trained ON trained.mediator_id = active.id
+GROUP BY active.district
+"""
+)
+TEAMS_SQL = (
+    PROVINCE_MEDIATORS
+    + """
+SELECT per_team.district, COUNT(*),
+       SUM(CASE WHEN leaders > 0 AND members >= 3 AND women > 0
+                 AND (NOT per_team.ethnic_minority_area OR minority > 0) THEN 1 ELSE 0 END)
+FROM (
+  SELECT active.team_id, teams.district, teams.ethnic_minority_area,
+         SUM(CASE WHEN active.role = 'leader' THEN 1 ELSE 0 END) AS leaders,
+         COUNT(*) AS members,
+         SUM(CASE WHEN active.sex = 'F' THEN 1 ELSE 0 END) AS women,
+         SUM(CASE WHEN active.ethnicity NOT IN ('', 'Kinh') THEN 1 ELSE 0 END) AS minority
+  FROM active JOIN teams ON teams.id = active.team_id
+  GROUP BY active.team_id, teams.district, teams.ethnic_minority_area
+) per_team
+GROUP BY per_team.district
+"""
+)
 # The figures the overview reads: its year and the years of its trend, for its province.
 LINES_SQL = """
 SELECT l.year, c.parent_id, SUM(l.teams), SUM(l.compliant_teams), SUM(l.supported_teams),
@@ -98,11 +117,15 @@ GROUP BY l.year, c.parent_id
 
 
 def timed_sql(sql, params):
+    """The median of ``RUNS`` executions, every row fetched."""
+    times = []
     with connection.cursor() as cursor:
-        started = time.perf_counter()
-        cursor.execute(sql, params)
-        cursor.fetchall()
-        return time.perf_counter() - started
+        for _ in range(RUNS):
+            started = time.perf_counter()
+            cursor.execute(sql, params)
+            cursor.fetchall()
+            times.append(time.perf_counter() - started)
+    return statistics.median(times)
 
 
 class QueryTimer:
@@ -196,8 +219,14 @@ def main():
         cache_timer = CacheTimer()
         cache = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
         print(f"database: {connection.vendor}; cache: {cache}; overview of {province.name}")
-        print(f"floor, raw rows of {YEAR} by district:         {raw * 1000:,.0f} ms")
-        print(f"floor, commune-year figures 2024–2026 by district: {lines * 1000:,.1f} ms")
+        print(
+            f"floor, raw rows of {YEAR} by district (from the province's units): "
+            f"{raw * 1000:,.1f} ms (median of {RUNS})"
+        )
+        print(
+            f"floor, commune-year figures 2024–2026 by district: "
+            f"{lines * 1000:,.1f} ms (median of {RUNS})"
+        )
         # Both ways in the same run: every read from the database, then the rarely changing
         # ones kept in the cache across requests (as production runs with CACHE_URL).
         for across in (False, True):
@@ -212,13 +241,12 @@ def main():
                 ("district table", table),
             ):
                 print(
-                    f"{name}: median {total * 1000:,.0f} ms (goal ≤ {GOAL_MS}) = "
-                    f"{total / lines:,.0f}× the figures floor for the whole request "
-                    f"(overview goal ≤ {WHOLE_REQUEST_GOAL}×); {count} queries "
-                    f"taking {sql * 1000:,.2f} ms = {sql / lines:.1f}× the figures floor "
-                    f"(goal ≤ 2×), {raw / sql:,.0f}× faster than the raw-rows floor (goal ≥ 10×); "
-                    f"{calls} cache calls taking {cached * 1000:,.2f} ms "
-                    f"(queries and cache: {(sql + cached) / lines:.1f}× the figures floor)"
+                    f"{name}: whole request median {total * 1000:,.0f} ms (goal ≤ {GOAL_MS}) "
+                    f"= {total / lines:.1f}× the figures floor (overview goal ≤ "
+                    f"{WHOLE_REQUEST_GOAL}×), {total / raw:.2f}× the raw-rows floor; "
+                    f"{count} queries taking {sql * 1000:,.2f} ms "
+                    f"({sql / lines:.1f}× the figures floor, {sql / raw:.2f}× the raw-rows "
+                    f"floor); {calls} cache calls taking {cached * 1000:,.2f} ms"
                 )
 
 

@@ -6,7 +6,8 @@
 It makes a throwaway test database, 2,532 teams and a 17,396-row workbook, then times the
 upload-and-preview request plus the confirm request (Django test client, the views the
 admin uses), against a floor measured in the same run: parsing the same file with
-python-calamine plus one bulk_create of the same rows.
+python-calamine plus one bulk_create of the same rows. The CPU time of this process is
+printed too (on a shared machine the wall time follows the others' load).
 """
 
 import io
@@ -38,7 +39,7 @@ from network.models import MediationTeam, Mediator  # noqa: E402
 from units.models import AdminUnit  # noqa: E402
 
 TEAMS, MEDIATORS = 2_532, 17_396
-GOAL_ROWS_PER_S, GOAL_RATIO = 5_000, 10
+GOAL_ROWS_PER_S, GOAL_RATIO = 6_000, 10
 
 
 def build_teams():
@@ -87,18 +88,18 @@ def admin_import(client, content):
     url = reverse("admin:network_mediator_excel_import")
     file = io.BytesIO(content)
     file.name = "bac-giang.xlsx"
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     preview = client.post(url, {"file": file})
     assert preview.context["plan"].ok, preview.context["plan"].errors[:3]
     middle = time.perf_counter()
     done = client.post(url, {"token": preview.context["token"]})
     assert done.status_code == 302, done.status_code
     ended = time.perf_counter()
-    return middle - started, ended - middle
+    return middle - started, ended - middle, time.process_time() - cpu_started
 
 
 def floor(content, teams):
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     rows = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
     parsed = time.perf_counter()
     by_key = {(t.commune.code, t.name): t for t in teams}
@@ -116,7 +117,7 @@ def floor(content, teams):
         ],
         batch_size=2000,
     )
-    return parsed - started, time.perf_counter() - parsed
+    return parsed - started, time.perf_counter() - parsed, time.process_time() - cpu_started
 
 
 def main():
@@ -131,11 +132,11 @@ def main():
         client = Client()
         client.force_login(user)
 
-        parse_s, insert_s = floor(content, teams)
+        parse_s, insert_s, floor_cpu = floor(content, teams)
         # Empty the table without the ORM's per-row delete signals and history.
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {Mediator._meta.db_table}")
-        preview_s, confirm_s = admin_import(client, content)
+        preview_s, confirm_s, import_cpu = admin_import(client, content)
         assert Mediator.objects.count() == MEDIATORS
 
         total = preview_s + confirm_s
@@ -151,6 +152,13 @@ def main():
             f"{floor_s:.2f} s"
         )
         print(f"ratio to floor: {total / floor_s:.1f}× (goal ≤ {GOAL_RATIO}×)")
+        # On a shared machine the wall time follows the load; the CPU time of this process
+        # (the server's own is left out on PostgreSQL) much less.
+        print(
+            f"CPU time of this process: import {import_cpu:.2f} s "
+            f"({MEDIATORS / import_cpu:,.0f} rows per CPU-second), floor {floor_cpu:.2f} s; "
+            f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+        )
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

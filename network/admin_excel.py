@@ -1,9 +1,13 @@
 """Excel buttons of the registry's admin lists: template, export, import with preview.
 
-The uploaded file waits in storage between the preview and the confirmation; the
-confirmation reads and checks it again, so nothing unchecked is ever written.
+The uploaded file and the preview's checked result wait in storage until the confirmation
+(network/import_results.py). The confirmation writes that result without reading the file
+again, after checking that the file is the one previewed (its SHA-256) and that nothing the
+checks read has changed since (the fingerprint); otherwise it writes nothing and shows the
+file's preview again, as the data now stands.
 """
 
+import io
 import uuid
 
 from django.contrib import messages
@@ -20,6 +24,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import DataExport
 
+from . import import_results
+from .imports import StaleImport
 from .spreadsheets import MAX_EXCEL_BYTES, xlsx_response
 
 PREVIEW_ROWS = 20
@@ -114,6 +120,14 @@ class ExcelAdminMixin:
             return self._preview(request, excel, context)
         return TemplateResponse(request, "admin/excel_import.html", context)
 
+    @staticmethod
+    def _take(name):
+        """The content of a stored upload or result, removed from storage."""
+        with default_storage.open(name) as stored:
+            content = stored.read()
+        default_storage.delete(name)
+        return content
+
     def _preview(self, request, excel, context):
         upload = request.FILES.get("file")
         if upload is None:
@@ -124,33 +138,68 @@ class ExcelAdminMixin:
             }
         if "file_error" in context:
             return TemplateResponse(request, "admin/excel_import.html", context)
-        plan = excel.plan(upload)
-        context.update(plan=plan, filename=upload.name)
-        if plan.ok:
-            upload.seek(0)
-            token = uuid.uuid4().hex
-            default_storage.save(f"{IMPORTS_DIR}/{token}.xlsx", ContentFile(upload.read()))
-            request.session[f"excel_import_{token}"] = {
-                "model": self.opts.label,
-                "filename": upload.name,
-            }
-            context.update(token=token, preview=(plan.new + plan.changed)[:PREVIEW_ROWS])
+        self._check(request, excel, context, upload, upload.name)
         return TemplateResponse(request, "admin/excel_import.html", context)
+
+    def _check(self, request, excel, context, upload, filename):
+        """Read and check the file; when it is correct, keep it and the result for the
+        confirmation under a new token."""
+        fingerprint = excel.fingerprint()  # before the checks read anything
+        plan = excel.plan(upload)
+        context.update(plan=plan, filename=filename)
+        if not plan.ok:
+            return
+        upload.seek(0)
+        content = upload.read()
+        file_hash = import_results.sha256(content)
+        result = import_results.dump(plan, fingerprint, file_hash)
+        token = uuid.uuid4().hex
+        default_storage.save(f"{IMPORTS_DIR}/{token}.xlsx", ContentFile(content))
+        default_storage.save(f"{IMPORTS_DIR}/{token}.json", ContentFile(result))
+        request.session[f"excel_import_{token}"] = {
+            "model": self.opts.label,
+            "filename": filename,
+            "file": file_hash,
+            "result": import_results.sha256(result),
+        }
+        context.update(token=token, preview=(plan.new + plan.changed)[:PREVIEW_ROWS])
 
     def _confirm(self, request, excel, context):
         token = request.POST["token"]
         pending = request.session.pop(f"excel_import_{token}", None)
-        name = f"{IMPORTS_DIR}/{token}.xlsx"
-        if not pending or pending["model"] != self.opts.label or not default_storage.exists(name):
+        names = [f"{IMPORTS_DIR}/{token}.{kind}" for kind in ("xlsx", "json")]
+        if (
+            not pending
+            or pending["model"] != self.opts.label
+            or "result" not in pending
+            or not all(default_storage.exists(name) for name in names)
+        ):
             messages.error(request, _("This import has expired; upload the file again."))
             return redirect(self._excel_url("import"))
-        with default_storage.open(name) as stored:
-            plan = excel.plan(stored)
-        default_storage.delete(name)
-        if not plan.ok:  # the data changed since the preview
-            context.update(plan=plan, filename=pending["filename"])
+        content, result = (self._take(name) for name in names)
+        if (
+            import_results.sha256(content) != pending["file"]
+            or import_results.sha256(result) != pending["result"]
+        ):
+            messages.error(request, _("The stored file is not the one previewed; upload it again."))
+            return redirect(self._excel_url("import"))
+        plan, _file, fingerprint = import_results.load(result)
+        try:
+            excel.apply(plan, pending["filename"], fingerprint)
+        except StaleImport:
+            messages.error(
+                request,
+                _(
+                    "Nothing was imported: the stored data this file was checked against "
+                    "changed since the preview. The file has been checked again below; "
+                    "confirm again if the preview is right."
+                ),
+            )
+            upload = io.BytesIO(content)
+            self._check(
+                request, self.excel_class(request.user), context, upload, pending["filename"]
+            )
             return TemplateResponse(request, "admin/excel_import.html", context)
-        excel.apply(plan, pending["filename"])
         messages.success(
             request,
             _("Imported %(file)s: %(new)d added, %(changed)d updated, %(same)d unchanged.")

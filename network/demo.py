@@ -34,15 +34,16 @@ from django.apps import apps
 from django.db import connection, reset_queries, transaction
 from django.db.models import Q
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
 from hoagiai.caching import changed
 from hoagiai.text import fold
 from units.codes import kind_from_name
 from units.models import AdminUnit, Succession
 
+from .bulk import insert
 from .dates import add_months
 from .figures import commune_figures
+from .history import CREATED, bulk_history
 from .models import (
     MAJORITY_ETHNICITY,
     LegalSupport,
@@ -68,7 +69,6 @@ BAC_GIANG = "24"
 PLAN_FOUND_ON = date(2024, 1, 1)
 SYNTHETIC_DISTRICTS = 690
 SYNTHETIC_COMMUNES = 9900
-BATCH_SIZE = 5000
 CHANGE_REASON = "seed_demo"
 
 # Fixed dates, never "today": the data must not change with the day it is generated.
@@ -376,16 +376,12 @@ class _Writer:
         if not objs:
             return
         fill_derived(objs)  # bulk inserts skip save(): the search column too
+        # The imports' bulk path (network/bulk.py): COPY on PostgreSQL, executemany on
+        # SQLite, for the rows and their history alike (simple-history's
+        # bulk_create_with_history built and compiled a model instance per history row).
+        insert(model, objs)
         if self.history:
-            bulk_create_with_history(
-                objs,
-                model,
-                batch_size=BATCH_SIZE,
-                default_date=self.when,
-                default_change_reason=CHANGE_REASON,
-            )
-        else:
-            model.objects.bulk_create(objs, batch_size=BATCH_SIZE)
+            bulk_history(objs, model, CREATED, None, CHANGE_REASON, when=self.when)
         changed(model)  # bulk inserts send no signals: drop the cached reads of the model
         self.counts[model._meta.label] += len(objs)
         # With DEBUG on, Django keeps every query's SQL: at national scale that is hundreds of

@@ -6,6 +6,7 @@ read and checked first, naming the row, the column and the reason; only when no 
 wrong does one transaction write the new and changed rows, with their history.
 """
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,6 +24,7 @@ from hoagiai import caching
 from hoagiai.text import identity_key, natural_key
 from units.models import AdminUnit, Succession, valid_on_q
 
+from . import bulk
 from .dates import date_errors
 from .history import CHANGED, CREATED, bulk_history
 from .models import (
@@ -84,6 +86,8 @@ class ImportPlan:
     # commune that took it. Shown in the preview; they do not stop the import.
     warnings: list[CellError] = field(default_factory=list)
     file_error: str = ""
+    # The communes whose figures the import changes, found by the preview.
+    touched: set = field(default_factory=set)
 
     @property
     def ok(self):
@@ -92,6 +96,10 @@ class ImportPlan:
     @property
     def total(self):
         return len(self.new) + len(self.changed) + self.unchanged
+
+
+class StaleImport(Exception):
+    """What the preview read has changed since: its result no longer holds."""
 
 
 class RegistryExcel:
@@ -188,6 +196,8 @@ class RegistryExcel:
                 continue
             self._check_row(index, values, plan, seen)
         self._finish(plan)
+        if plan.ok:
+            plan.touched = set(self.touched_communes(plan))
         return plan
 
     def _finish(self, plan):
@@ -260,13 +270,34 @@ class RegistryExcel:
             setattr(existing, name, getattr(obj, name))
         plan.changed.append(existing)
 
+    def sources(self):
+        """The stored rows the checks read: the units and their successions (and each
+        register's own, below). Their fingerprint is taken by the preview and checked by
+        the confirmation."""
+        return [AdminUnit.objects.all(), Succession.objects.all()]
+
+    def fingerprint(self) -> str:
+        """A digest of what ``plan`` reads besides the file: the rows of ``sources``, the
+        user's scope and today's date (the checks of future dates and ages read it). Taken
+        before the rows are checked, so that a change while they are read shows too."""
+        digest = hashlib.sha256(f"{self.today}|{sorted(self.scope_unit_ids)}".encode())
+        for queryset in self.sources():
+            digest.update(queryset.model._meta.label.encode())
+            for row in queryset.order_by("pk").values_list().iterator(chunk_size=5000):
+                digest.update(repr(row).encode())
+        return digest.hexdigest()
+
     @transaction.atomic
-    def apply(self, plan: ImportPlan, filename: str):
+    def apply(self, plan: ImportPlan, filename: str, fingerprint: str | None = None):
+        """Write a checked plan. With ``fingerprint`` (the preview's), refuse with
+        ``StaleImport``, writing nothing, when what the checks read has changed since."""
         if not plan.ok:
             raise ValueError("An import with errors is never applied.")
+        if fingerprint is not None and self.fingerprint() != fingerprint:
+            raise StaleImport
         reason = _("Excel import: %(file)s") % {"file": filename}
         self._write(self.model, plan.new, plan.changed, self.fields, reason)
-        announce(self.touched_communes(plan))
+        announce(plan.touched)
 
     def touched_communes(self, plan):
         """Communes whose figures the import changes (bulk writes send no model signals)."""
@@ -278,7 +309,7 @@ class RegistryExcel:
         caching.changed(model)
         fill_derived(new)
         if new:
-            model.objects.bulk_create(new, batch_size=2000)
+            bulk.insert(model, new)
             bulk_history(new, model, CREATED, self.user, reason)
         if changed:
             fields = [*fields, *fill_derived(changed)]
@@ -487,6 +518,12 @@ class TeamExcel(RegistryExcel):
             "established_on": date(2024, 3, 1),
         }
 
+    def sources(self):
+        return [
+            *super().sources(),
+            MediationTeam.objects.filter(commune_id__in=self.scope_unit_ids),
+        ]
+
     def touched_communes(self, plan):
         return {team.commune_id for team in plan.new + plan.changed}
 
@@ -552,6 +589,24 @@ def _row_id(excel, raw):
             % {"value": raw}
         )
     return raw
+
+
+# Mediator(...) for the rows of an import: 17,000 of them in a province's list.
+NEW_MEDIATOR = bulk.maker(
+    Mediator,
+    [
+        "team",
+        "full_name",
+        "sex",
+        "birth_year",
+        "ethnicity",
+        "role",
+        "recognised_on",
+        "left_on",
+        "background",
+        "material_access_on",
+    ],
+)
 
 
 class MediatorExcel(RegistryExcel):
@@ -636,6 +691,14 @@ class MediatorExcel(RegistryExcel):
     def existing_by_id(self):
         return {m.pk: m for people in self.existing.values() for m in people}
 
+    def sources(self):
+        units = self.scope_unit_ids
+        return [
+            *super().sources(),
+            MediationTeam.objects.filter(commune_id__in=units),
+            Mediator.objects.filter(team__commune_id__in=units),
+        ]
+
     def touched_communes(self, plan):
         return {mediator.team.commune_id for mediator in plan.new + plan.changed}
 
@@ -715,17 +778,17 @@ class MediatorExcel(RegistryExcel):
         for name, message in date_errors(dates, birth_year).items():
             self._error(plan, index, name, str(message))
             return
-        mediator = Mediator(
-            team=team,
-            full_name=values["full_name"],
-            sex=values["sex"],
-            birth_year=birth_year,
-            ethnicity=values["ethnicity"] or "",
-            role=values["role"] or Mediator.Role.MEMBER,
-            recognised_on=recognised,
-            left_on=left,
-            background=values["background"] or "",
-            material_access_on=values["material_access_on"],
+        mediator = NEW_MEDIATOR(
+            team,
+            values["full_name"],
+            values["sex"],
+            birth_year,
+            values["ethnicity"] or "",
+            values["role"] or Mediator.Role.MEMBER,
+            recognised,
+            left,
+            values["background"] or "",
+            values["material_access_on"],
         )
         self.pending.append((index, mediator, stored_id))
 
@@ -824,6 +887,9 @@ class TrainerExcel(RegistryExcel):
     @cached_property
     def existing(self):
         return trainers_by_name(self.scope_unit_ids)
+
+    def sources(self):
+        return [*super().sources(), Trainer.objects.filter(unit_id__in=self.scope_unit_ids)]
 
     def export_row(self, trainer):
         return [
@@ -985,6 +1051,20 @@ class TrainingExcel(RegistryExcel):
     def trainers(self):
         return trainers_by_name(self.scope_unit_ids)
 
+    def sources(self):
+        units = self.scope_unit_ids
+        return [
+            *super().sources(),
+            Training.objects.filter(organiser_id__in=units),
+            *(
+                model.objects.filter(training__organiser_id__in=units)
+                for model in (TrainerAttendance, MediatorAttendance, OfficialAttendance)
+            ),
+            MediationTeam.objects.filter(commune_id__in=units),
+            Mediator.objects.filter(team__commune_id__in=units),
+            Trainer.objects.filter(unit_id__in=units),
+        ]
+
     def export(self, queryset):
         # The people come joined to their attendance rows: prefetching them by id instead put
         # every attending mediator's id into one IN list (16,000 at Bắc Giang's size), more than
@@ -1125,18 +1205,20 @@ class TrainingExcel(RegistryExcel):
                 )
             )
 
-    def apply(self, plan, filename):
+    def apply(self, plan, filename, fingerprint=None):
         if not plan.ok:
             raise ValueError("An import with errors is never applied.")
         reason = _("Excel import: %(file)s") % {"file": filename}
         with transaction.atomic():
+            if fingerprint is not None and self.fingerprint() != fingerprint:
+                raise StaleImport
             for model in (Training, TrainerAttendance, MediatorAttendance, OfficialAttendance):
                 # Attendances of new trainings pick up the ids the trainings just got:
                 # bulk_create re-reads each unsaved related object's primary key.
                 new = [obj for obj in plan.new if type(obj) is model]
                 changed = [obj for obj in plan.changed if type(obj) is model]
                 self._write(model, new, changed, self.fields if model is Training else [], reason)
-        announce(self.touched_communes(plan))
+        announce(plan.touched)
 
     def touched_communes(self, plan):
         communes = {

@@ -6,11 +6,27 @@ materials, pilot and model communes), always grouped in the database: the number
 queries is the same for ten communes and for ten thousand.
 """
 
+import operator
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
+from functools import reduce
 
 from django.conf import settings
-from django.db.models import Min, Q
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    F,
+    IntegerField,
+    Min,
+    Q,
+    SmallIntegerField,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -120,11 +136,6 @@ def compare(value, comparator, threshold, upper=None) -> bool:
     return threshold <= value <= upper  # "between"
 
 
-def line_value(values, name):
-    """A field of a commune-year row read as ``LINE_FIELDS`` values."""
-    return values[LINE_FIELDS.index(name)]
-
-
 def ratio(numerator, denominator):
     return numerator / denominator if denominator else None
 
@@ -159,28 +170,57 @@ class KpiData:
     def lines(self):
         """{year: {child unit id: {field: sum}}}, pilot communes' cases also summed apart.
 
-        The commune-year rows are read as they are (one per commune and year, a few hundred
-        for a province) and summed here; pilot status comes from ``pilots``, already read.
+        Summed in the database, one row per child unit and year, whatever the number of
+        communes: each commune is counted under its child unit (its district below a
+        province with districts; a former commune under the commune of today that took it,
+        for a year before the 1/7/2025 cut), named by id lists (``commune_children``: no
+        join to the units table, which the warm request reads from the cache); a pilot
+        commune's cases, in the years of its designation, are summed apart.
         """
-        cases = CASES
-        pilot_years = defaultdict(set)
-        for commune, _parent, start, end in self.pilots:
-            pilot_years[commune].update(range(start, end + 1))
+        if self.level == AdminUnit.Level.COMMUNE:
+            child = Value(self.unit.pk)
+        else:
+            below = defaultdict(list)
+            for commune, unit in self.commune_children.items():
+                if commune != unit:
+                    below[unit].append(commune)
+            whens = [
+                When(commune_id__in=communes, then=Value(unit)) for unit, communes in below.items()
+            ]
+            child = F("commune_id")
+            if whens:
+                child = Case(*whens, default=child, output_field=IntegerField())
+        # The pilot communes of each year, from the designations already read: a condition
+        # on (year, commune) rather than an EXISTS per row.
+        piloted = [
+            Q(year=year, commune_id__in=communes)
+            for year in self.years
+            if (
+                communes := [
+                    commune for commune, _parent, start, end in self.pilots if start <= year <= end
+                ]
+            )
+        ]
+        # Aliased apart from the field names (an annotation may not shadow a field).
+        sums = {f"sum_{name}": Sum(name) for name in LINE_FIELDS}
+        if piloted:
+            pilot_filter = reduce(operator.or_, piloted)
+            sums.update(
+                {f"sum_pilot_{name}": Coalesce(Sum(name, filter=pilot_filter), 0) for name in CASES}
+            )
+        rows = (
+            self.line_rows()
+            .annotate(child=child)
+            .order_by()
+            .values("year", "child")
+            .annotate(rows=Count("pk"), **sums)
+        )
         lines = defaultdict(dict)
-        rows = self.line_rows().order_by().values_list("year", "commune_id", *LINE_FIELDS)
-        for year, commune, *values in rows:
-            child = self.commune_children[commune]
-            line = lines[year].get(child)
-            if line is None:
-                line = lines[year][child] = dict.fromkeys(
-                    ["rows", *LINE_FIELDS, *(f"pilot_{name}" for name in cases)], 0
-                )
-            line["rows"] += 1
-            for name, value in zip(LINE_FIELDS, values, strict=True):
-                line[name] += value
-            if year in pilot_years.get(commune, ()):
-                for name in cases:
-                    line[f"pilot_{name}"] += line_value(values, name)
+        for row in rows:
+            year, unit = row.pop("year"), row.pop("child")
+            line = dict.fromkeys((f"pilot_{name}" for name in CASES), 0)
+            line.update({name.removeprefix("sum_"): value for name, value in row.items()})
+            lines[year][unit] = line
         return lines
 
     def line_rows(self):
@@ -246,9 +286,7 @@ class KpiData:
                 "lineage": lineage,
                 "versions": self._versions(links),
                 "targets": list(Target.objects.all()),
-                "materials": self._read_materials(),
-                "model_communes": self._read_model_communes(children),
-                "pilots": self._read_pilots(children),
+                **self._read_registers(children),
             }
 
         models = [AdminUnit, Succession, Plan, Target, Material, ModelCommune, PilotCommune]
@@ -338,20 +376,59 @@ class KpiData:
             for pk, code, name, level in children.values_list("pk", "code", "name", "level")
         }
 
-    def _read_materials(self):
-        materials = Material.objects.exclude(published_on=None).order_by()
-        return list(materials.values_list("kind", "published_on"))
+    # Materials, pilot and model communes are a few hundred rows nationwide: read whole in
+    # one query (a cheap scan of each), the scope's kept here, rather than filtered by a long
+    # list of commune ids.
+    def _read_registers(self, children):
+        """{"materials": [(kind, published on)], "model_communes": [(commune, year)],
+        "pilots": see ``_read_pilots``}, from one UNION ALL of the three small tables."""
 
-    # Pilot and model communes are a few hundred rows nationwide: read them whole (a cheap
-    # scan) and keep the scope's here, rather than filter by a long list of commune ids.
-    def _read_model_communes(self, children):
-        rows = ModelCommune.objects.order_by().values_list("commune_id", "year")
-        return [row for row in rows if row[0] in children]
+        # Typed NULLs: PostgreSQL reads an untyped NULL in a UNION's first branch as text.
+        def null(field):
+            return Cast(Value(None), field)
 
-    def _read_pilots(self, children):
-        """(commune, its district, start, end) of the pilot designations in scope; the
-        district comes from ``commune_children`` (no join to the units table)."""
-        rows = PilotCommune.objects.order_by().values_list("commune_id", "start_year", "end_year")
+        text = CharField()
+        materials = Material.objects.exclude(published_on=None).values_list(
+            Value("material", output_field=text),
+            "kind",
+            "published_on",
+            null(IntegerField()),
+            null(SmallIntegerField()),
+            null(SmallIntegerField()),
+        )
+        model_communes = ModelCommune.objects.values_list(
+            Value("model", output_field=text),
+            null(text),
+            null(DateField()),
+            "commune_id",
+            "year",
+            null(SmallIntegerField()),
+        )
+        pilots = PilotCommune.objects.values_list(
+            Value("pilot", output_field=text),
+            null(text),
+            null(DateField()),
+            "commune_id",
+            "start_year",
+            "end_year",
+        )
+        rows = materials.order_by().union(model_communes.order_by(), pilots.order_by(), all=True)
+        registers = {"materials": [], "model_communes": [], "pilots": []}
+        for source, kind, day, commune, start, end in rows:
+            if source == "material":
+                registers["materials"].append((kind, day))
+            elif commune in children:
+                if source == "model":
+                    registers["model_communes"].append((commune, start))
+                else:
+                    registers["pilots"].append((commune, start, end))
+        registers["pilots"] = self._read_pilots(children, registers["pilots"])
+        return registers
+
+    def _read_pilots(self, children, rows):
+        """(commune, its district, start, end) of the pilot designations in scope (``rows``:
+        (commune, start, end)); the district comes from ``commune_children`` (no join to the
+        units table)."""
         district = {
             AdminUnit.Level.PROVINCE: lambda commune: children[commune],
             AdminUnit.Level.DISTRICT: lambda commune: self.unit.pk,

@@ -4,6 +4,8 @@ import io
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
@@ -282,3 +284,42 @@ def test_the_cards_and_the_table_escape_what_people_typed(client, leader, lines,
     assert "&lt;b onclick=&quot;x()&quot;&gt;Đủ&lt;/b&gt; &amp; thành phần" in page
     assert "Huyện &lt;i&gt;Yên&lt;/i&gt; Dũng" in page
     assert "<b onclick" not in page and "<i>Yên</i>" not in page
+
+
+def test_the_queries_do_not_grow_with_the_figures(
+    client, leader, settings, django_assert_num_queries
+):
+    """Every read from the database (no cache across requests): the commune-year figures
+    are summed by the database, so the page costs the same queries for 3 communes' figures
+    and for every commune's, with pilot communes among them."""
+    from network.models import PilotCommune
+    from units.models import AdminUnit
+
+    settings.CACHE_ACROSS_REQUESTS = False
+    communes = list(AdminUnit.objects.filter(level="commune").order_by("code"))
+    client.force_login(leader)
+
+    def add_figures(some):
+        CommuneYear.objects.bulk_create(
+            CommuneYear(
+                commune=c, year=year, teams=4, mediators=20, cases_received=9, cases_successful=9
+            )
+            for c in some
+            for year in (2024, 2025)
+        )
+        PilotCommune.objects.bulk_create(PilotCommune(commune=c) for c in some[:2])
+
+    add_figures(communes[:3])
+    client.get(URL, {"year": 2025})
+    with CaptureQueriesContext(connection) as few:
+        small = client.get(URL, {"year": 2025})
+    add_figures(communes[3:])
+    with django_assert_num_queries(len(few)):
+        large = client.get(URL, {"year": 2025})
+
+    def received(response, code):
+        return next(c.result for c in response.context["board"].cards if c.result.code == code)
+
+    assert received(small, "O8a").denominator == 9 * 3
+    assert received(large, "O8a").denominator == 9 * len(communes)
+    assert received(large, "O8b").denominator == 9 * 4  # the pilot communes' cases apart

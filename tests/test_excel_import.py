@@ -545,3 +545,48 @@ def test_cells_written_without_their_position_or_with_a_prefix_are_counted(
     crafted.seek(0)
     crafted.name = "hoa-giai-vien.xlsx"
     assert "có giá trị ở ô AD1" in file_error(upload(client, crafted))
+
+
+def test_the_confirmation_writes_the_previewed_result_without_reading_the_file(
+    client, province_staff, team, monkeypatch
+):
+    client.force_login(province_staff)
+    response = upload(client, xlsx([row()]))
+    monkeypatch.setattr(
+        "network.imports.RegistryExcel.plan", lambda *args: pytest.fail("read again")
+    )
+    assert confirm(client, response).status_code == 302
+    mai = Mediator.objects.get()
+    assert (mai.full_name, mai.team, mai.birth_year) == ("Nguyễn Thị Mai", team, 1975)
+
+
+def test_a_change_since_the_preview_writes_nothing_and_previews_again(client, province_staff, team):
+    client.force_login(province_staff)
+    response = upload(client, xlsx([row()]))
+    # Meanwhile someone records the same person by hand: the preview's "1 added" is wrong.
+    factories.mediator(team, "Nguyễn Thị Mai", sex="F", birth_year=1975)
+    again = confirm(client, response)
+    assert again.status_code == 200
+    assert Mediator.objects.count() == 1
+    page = again.content.decode()
+    assert "Chưa nhập gì" in page
+    plan = again.context["plan"]
+    assert (len(plan.new), plan.unchanged + len(plan.changed)) == (0, 1)
+    assert confirm(client, again).status_code == 302  # the new preview can be confirmed
+    assert Mediator.objects.count() == 1
+
+
+def test_a_stored_file_swapped_after_the_preview_is_refused(client, province_staff, team):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    client.force_login(province_staff)
+    response = upload(client, xlsx([row()]))
+    name = f"imports/{response.context['token']}.xlsx"
+    default_storage.delete(name)
+    default_storage.save(name, ContentFile(xlsx([row(), row(**{col(2): "Lê Văn Tám"})]).read()))
+    done = confirm(client, response)
+    assert done.status_code == 302
+    assert Mediator.objects.count() == 0
+    messages = [str(m) for m in done.wsgi_request._messages]
+    assert messages == ["Tệp đã lưu không phải tệp đã xem trước; hãy tải tệp lên lại."]

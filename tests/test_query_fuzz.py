@@ -28,6 +28,7 @@ SITE_PARAMETERS = {
     "dashboard-export": ["unit", "year"],
     "target-detail": ["unit", "year"],
     "training-due": ["district", "status", "page"],
+    "training-due-export": ["district", "status"],
     "reports:index": ["year", "status", "q", "page"],
     "reports:consolidated": [],
     "reports:report": [],
