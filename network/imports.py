@@ -591,24 +591,6 @@ def _row_id(excel, raw):
     return raw
 
 
-# Mediator(...) for the rows of an import: 17,000 of them in a province's list.
-NEW_MEDIATOR = bulk.maker(
-    Mediator,
-    [
-        "team",
-        "full_name",
-        "sex",
-        "birth_year",
-        "ethnicity",
-        "role",
-        "recognised_on",
-        "left_on",
-        "background",
-        "material_access_on",
-    ],
-)
-
-
 class MediatorExcel(RegistryExcel):
     """Mediators. A row is the stored person with its exported id; without one, the person
     of the team with the exact name (marks kept), told apart from namesakes by the year of
@@ -837,6 +819,11 @@ class MediatorExcel(RegistryExcel):
             "several mediators of this team are named “%(name)s”; write the year of birth "
             "(or keep the portal id column of the export) to tell them apart"
         ) % {"name": mediator.full_name}
+
+
+# Mediator(...) for the rows of an import (17,000 of them in a province's list): the
+# team and the fields the file writes.
+NEW_MEDIATOR = bulk.maker(Mediator, ["team", *MediatorExcel.fields])
 
 
 LEVELS = {
